@@ -1,0 +1,49 @@
+import { sql } from 'drizzle-orm';
+import type { Ctx } from '../context.ts';
+import type { DbOrTx } from '../db/tx.ts';
+import { eventHash, GENESIS } from './hash.ts';
+
+// One lock for the whole chain: each event needs the hash of the one before it.
+const AUDIT_CHAIN_LOCK = 7_320_021;
+
+export interface AuditInput {
+  action: string; // create | update | archive | read_restricted | login | ...
+  entity: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Round-trip through JSON so that what we hash is exactly what jsonb will give back. */
+const normalise = (v: unknown) => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
+
+/**
+ * Append an audit event. Call it with the transaction of the change it records, so that the
+ * change and its audit event are committed together or not at all.
+ */
+export async function audit(db: DbOrTx, ctx: Pick<Ctx, 'actor' | 'now' | 'requestId'>, input: AuditInput): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+  const last = await db.execute<{ hash: string }>(sql`SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1`);
+  const prevHash = last.rows[0]?.hash ?? GENESIS;
+  const idRow = await db.execute<{ id: number }>(sql`SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::int8 AS id`);
+  const id = Number(idRow.rows[0].id);
+  const at = ctx.now.toISOString();
+  const before = normalise(input.before);
+  const after = normalise(input.after);
+  const fields = {
+    id,
+    at,
+    actorId: ctx.actor?.userId ?? null,
+    action: input.action,
+    entity: input.entity,
+    entityId: input.entityId ?? null,
+    before,
+    after,
+  };
+  const hash = eventHash(prevHash, fields);
+  await db.execute(sql`
+    INSERT INTO audit_events (id, at, actor_id, actor_label, action, entity, entity_id, before, after, request_id, prev_hash, hash)
+    VALUES (${id}, ${at}, ${fields.actorId}, ${ctx.actor?.email ?? null}, ${fields.action}, ${fields.entity}, ${fields.entityId},
+      ${before === null ? null : JSON.stringify(before)}::jsonb, ${after === null ? null : JSON.stringify(after)}::jsonb,
+      ${ctx.requestId ?? null}, ${prevHash}, ${hash})`);
+}

@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppServices } from '../http/types.ts';
+
+export async function authRoutes(_app: FastifyInstance, _services: AppServices): Promise<void> {}

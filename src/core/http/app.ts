@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import qs from 'node:querystring';
+import { sql } from 'drizzle-orm';
+import { resolveApiToken, resolveSession } from '../auth/resolve.ts';
+import { ANON_COOKIE, LANG_COOKIE, SESSION_COOKIE } from '../auth/tokens.ts';
+import { AppError } from '../errors.ts';
+import { defaultLocale, fromAcceptLanguage, isLocale, type Locale } from '../i18n/i18n.ts';
+import { csrfToken, csrfValid, newAnonId } from './csrf.ts';
+import { sendError } from './errors.ts';
+import type { AppServices } from './types.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const require = createRequire(import.meta.url);
+
+export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
+
+/** A route plugin of a module: registered by the app after the kernel's hooks. */
+export type RouteModule = (app: FastifyInstance, services: AppServices) => Promise<void> | void;
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function buildApp(services: AppServices, modules: RouteModule[]): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.decorateRequest('app', null as unknown as AppServices);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('locale', defaultLocale);
+  app.decorateRequest('sessionId', null);
+  app.decorateRequest('mfaPending', false);
+  app.decorateRequest('csrfBinding', '');
+  app.decorateRequest('csrfToken', '');
+  app.decorateRequest('ctx', function (this: import('fastify').FastifyRequest) {
+    return { db: services.database.db, actor: this.actor, locale: this.locale, now: new Date(), requestId: String(this.id) };
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  // Forms: a plain parser with the same size limit; repeated fields become arrays.
+  await app.register(formbody, { bodyLimit: config.BODY_LIMIT_BYTES, parser: (s) => qs.parse(s) });
+  await app.register(multipart, { limits: { fileSize: config.UPLOAD_LIMIT_BYTES, files: 1, fields: 50, fieldSize: 100_000 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Peace Talks API',
+        version: '1',
+        description: 'The JSON API of Peace Talks. Authenticate with a session cookie or `Authorization: Bearer <token>`.',
+        license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+    },
+    transform: jsonSchemaTransform,
+    hideUntagged: true,
+  });
+  await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/static/', maxAge: '7d', immutable: false });
+  const htmxDir = path.dirname(require.resolve('htmx.org/dist/htmx.min.js'));
+  await app.register(fastifyStatic, { root: htmxDir, prefix: '/static/vendor/htmx/', decorateReply: false, maxAge: '30d', allowedPath: (p) => p === '/htmx.min.js' });
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.app = services;
+    reply.header('x-request-id', request.id);
+    const now = new Date();
+    const db = services.database.db;
+    // Who: an API token, else a session cookie.
+    let sessionLocale: string | null = null;
+    const authz = request.headers.authorization;
+    if (authz?.startsWith('Bearer ')) {
+      const actor = await resolveApiToken(db, authz.slice(7).trim(), now);
+      if (!actor) throw new AppError('unauthenticated', { reason: 'invalid_token' });
+      request.actor = actor;
+    } else {
+      const cookieValue = request.cookies[SESSION_COOKIE];
+      if (cookieValue) {
+        const s = await resolveSession(db, cookieValue, now);
+        if (s) {
+          request.sessionId = s.sessionId;
+          request.mfaPending = s.mfaPending;
+          if (!s.mfaPending) request.actor = s.actor;
+          sessionLocale = s.locale;
+        }
+      }
+    }
+    // Language: the user's setting, then ?lang=, then the cookie the switcher left, then Accept-Language.
+    // Choosing a language with ?lang= also becomes the signed-in user's setting.
+    const q = (request.query as Record<string, unknown> | undefined)?.lang;
+    let userLocale: Locale | undefined;
+    if (request.sessionId && request.actor && isLocale(sessionLocale)) userLocale = sessionLocale;
+    if (isLocale(q)) {
+      reply.setCookie(LANG_COOKIE, q, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.COOKIE_SECURE, maxAge: 365 * 86400 });
+      if (request.actor && !request.actor.tokenScopes && userLocale !== q) {
+        await db.execute(sql`UPDATE users SET locale = ${q} WHERE id = ${request.actor.userId}`);
+        userLocale = q;
+      }
+    }
+    const cookieLocale = request.cookies[LANG_COOKIE];
+    request.locale =
+      userLocale ?? (isLocale(q) ? q : isLocale(cookieLocale) ? cookieLocale : fromAcceptLanguage(request.headers['accept-language']) ?? defaultLocale);
+    // CSRF binding: the session cookie, or an anonymous cookie set on first visit.
+    let binding = request.cookies[SESSION_COOKIE] && request.sessionId ? request.cookies[SESSION_COOKIE]! : request.cookies[ANON_COOKIE];
+    if (!binding) {
+      binding = newAnonId();
+      reply.setCookie(ANON_COOKIE, binding, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.COOKIE_SECURE });
+      request.cookies[ANON_COOKIE] = binding;
+    }
+    request.csrfBinding = binding;
+    request.csrfToken = csrfToken(services.secret, binding);
+  });
+
+  // CSRF: every unsafe request authenticated by cookie must carry the token (form field `_csrf` or
+  // header `x-csrf-token`). Requests with an API token carry no ambient authority and are exempt.
+  app.addHook('preHandler', async (request) => {
+    if (!UNSAFE.has(request.method) || request.headers.authorization) return;
+    const body = request.body as Record<string, unknown> | undefined;
+    const token = request.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? body._csrf : undefined);
+    if (!csrfValid(services.secret, request.csrfBinding, token)) {
+      // JSON requests cannot be sent cross-site without CORS preflight, which we never allow,
+      // so a JSON body also proves same-origin when there is no session to protect.
+      const isJson = (request.headers['content-type'] ?? '').startsWith('application/json');
+      if (!(isJson && !request.sessionId)) throw new AppError('csrf_invalid');
+    }
+  });
+
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('not_found')));
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    const started = Date.now();
+    try {
+      await services.database.pool.query('SELECT 1');
+      return { status: 'ok', database: { status: 'ok', latencyMs: Date.now() - started }, uptimeSeconds: Math.round(process.uptime()) };
+    } catch {
+      reply.code(503);
+      return { status: 'degraded', database: { status: 'unavailable' }, uptimeSeconds: Math.round(process.uptime()) };
+    }
+  });
+
+  for (const m of modules) await m(app, services);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

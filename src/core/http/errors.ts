@@ -1,0 +1,82 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+import { AppError, type ErrorCode, errorCatalogue } from '../errors.ts';
+import { t } from '../i18n/i18n.ts';
+import { wantsHtml } from './negotiate.ts';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** Map any thrown value to a catalogue error; unknown errors become `internal` with nothing leaked. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    return new AppError(
+      'validation_failed',
+      err.validation.map((v) => ({
+        path: `${(v as { instancePath?: string }).instancePath ?? ''}`.replace(/^\//, '').replace(/\//g, '.') || (err as { validationContext?: string }).validationContext,
+        message: v.message,
+      })),
+    );
+  }
+  if (err instanceof ZodError) {
+    return new AppError('validation_failed', err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  const fe = err as FastifyError & { code?: string; status?: number };
+  switch (fe?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new AppError('payload_too_large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('invalid_json');
+    case 'FST_ERR_VALIDATION':
+      return new AppError('validation_failed', (fe as { validation?: unknown }).validation);
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new AppError('unsupported_media_type');
+    case 'FST_ERR_RATE_LIMITED':
+      return new AppError('rate_limited');
+  }
+  if (err instanceof SyntaxError && (fe as { statusCode?: number }).statusCode === 400) return new AppError('invalid_json');
+  const status = fe?.statusCode ?? fe?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = (Object.entries(errorCatalogue).find(([, s]) => s === status)?.[0] ?? 'validation_failed') as ErrorCode;
+    return new AppError(code);
+  }
+  // PostgreSQL input errors that reach us are still bad input, not server faults.
+  const pgCode = (err as { code?: string; cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;
+  if (typeof pgCode === 'string') {
+    if (pgCode === '23505') return new AppError('already_exists');
+    if (pgCode === '23503') return new AppError('validation_failed', { reason: 'reference_not_found' });
+    if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003' || pgCode === '22001' || pgCode === '22021')
+      return new AppError('validation_failed', { reason: 'invalid_value' });
+    if (pgCode === '40001' || pgCode === '40P01' || pgCode === '55P03') return new AppError('conflict', { reason: 'retry' });
+  }
+  return new AppError('internal', undefined, (err as Error)?.message);
+}
+
+export function errorBody(e: AppError, locale: Parameters<typeof t>[0]): ErrorBody {
+  const body: ErrorBody = { error: { code: e.code, message: t(locale, `errors.${e.code}`) } };
+  if (e.details !== undefined) body.error.details = e.details;
+  return body;
+}
+
+export async function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): Promise<FastifyReply> {
+  const e = toAppError(err);
+  if (e.code === 'internal') request.log.error({ err }, 'unhandled error');
+  else request.log.info({ code: e.code }, 'request failed');
+  const locale = request.locale ?? 'en';
+  reply.code(e.status);
+  if (wantsHtml(request) && request.app?.renderErrorPage) {
+    return reply.type('text/html; charset=utf-8').send(request.app.renderErrorPage(request, e));
+  }
+  return reply.type('application/json; charset=utf-8').send(errorBody(e, locale));
+}

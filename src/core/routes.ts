@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppServices } from './http/types.ts';
+import { authRoutes } from './auth/routes.tsx';
+import { adminRoutes } from './admin/routes.tsx';
+import { siteRoutes } from './site/routes.tsx';
+
+/** Routes of the kernel: accounts, administration, the home, about and API reference pages. */
+export async function kernelRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+  await authRoutes(app, services);
+  await adminRoutes(app, services);
+  await siteRoutes(app, services);
+}

@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import { ConfigError, describeConfig, loadConfig } from './config.ts';
+import { registerCommands } from './cli/index.ts';
+import { listen, PortInUseError, createPlatform } from './server.ts';
+
+const program = new Command();
+program
+  .name('peacetalks')
+  .description('Peace Talks: dialogues for peace between cities and regions, from sessions to actions that get done.')
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    `\nEnvironment variables:\n${describeConfig()
+      .map((v) => `  ${v.name.padEnd(22)} ${v.description}${v.default !== undefined ? ` (default: ${String(v.default)})` : ''}`)
+      .join('\n')}`,
+  );
+
+program
+  .command('serve')
+  .description('start the web server (and the embedded database unless DATABASE_URL is set)')
+  .action(async () => {
+    const config = loadConfig();
+    const log = (m: string) => process.stderr.write(`peacetalks: ${m}\n`);
+    const platform = await createPlatform(config, log);
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log(`${signal} received, shutting down`);
+      const force = setTimeout(() => process.exit(1), 15000);
+      force.unref();
+      try {
+        await platform.close();
+        log('stopped cleanly');
+        process.exit(0);
+      } catch (e) {
+        log(`error while stopping: ${String(e)}`);
+        process.exit(1);
+      }
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    try {
+      const address = await listen(platform, config);
+      log(`listening on ${address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')}`);
+    } catch (e) {
+      await platform.close();
+      throw e;
+    }
+  });
+
+registerCommands(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof ConfigError || e instanceof PortInUseError) {
+    process.stderr.write(`peacetalks: ${e.message}\n`);
+  } else {
+    process.stderr.write(`peacetalks: ${(e as Error)?.stack ?? String(e)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,15 @@
+import type { Jobs } from '../core/jobs/jobs.ts';
+import type { RouteModule } from '../core/http/app.ts';
+import type { AppServices } from '../core/http/types.ts';
+import { kernelRoutes } from '../core/routes.ts';
+import { directoryRoutes } from './directory/index.ts';
+
+/** Every part of the product that serves routes, in registration order. */
+export const routeModules: RouteModule[] = [kernelRoutes, directoryRoutes];
+
+/** Background job handlers of every part. */
+export function registerJobs(jobs: Jobs, services: Omit<AppServices, 'jobs'>): void {
+  jobs.handle('mail.deliver', async (data) => {
+    await services.mailer.deliver(services.database.db, String(data.id));
+  });
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { instanceSecret, openDatabase, type OpenDatabase } from './core/db/open.ts';
+import { buildApp } from './core/http/app.ts';
+import type { AppServices } from './core/http/types.ts';
+import { createJobs } from './core/jobs/jobs.ts';
+import { createMailer } from './core/mail/mailer.ts';
+import { renderErrorPage } from './core/ui/error-page.tsx';
+import { registerJobs, routeModules } from './modules/index.ts';
+import { seedOnFirstRun } from './seed.ts';
+
+export interface Platform {
+  app: FastifyInstance;
+  services: AppServices;
+  opened: OpenDatabase;
+  close(): Promise<void>;
+}
+
+/** Open the database, prepare the services and the HTTP app (not yet listening). */
+export async function createPlatform(config: Config, log: (m: string) => void = () => undefined): Promise<Platform> {
+  const opened = await openDatabase(config, log);
+  try {
+    const secret = await instanceSecret(opened.database);
+    const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+    const jobs = createJobs(opened.database.url, { work: config.PEACETALKS_JOBS, onError: (e) => log(`jobs: ${String(e)}`) });
+    const services: AppServices = { config, database: opened.database, mailer, jobs, secret, renderErrorPage };
+    registerJobs(jobs, services);
+    await jobs.start();
+    await seedOnFirstRun(services, log);
+    const app = await buildApp(services, routeModules);
+    let closed = false;
+    return {
+      app,
+      services,
+      opened,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close();
+        await jobs.stop();
+        await opened.close();
+      },
+    };
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+}
+
+export class PortInUseError extends Error {}
+
+export async function listen(platform: Platform, config: Config): Promise<string> {
+  try {
+    return await platform.app.listen({ port: config.PORT, host: config.HOST });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new PortInUseError(`Port ${config.PORT} on ${config.HOST} is already in use. Stop the other program or choose another port with PORT=…`);
+    }
+    throw e;
+  }
+}
