@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import type { Ctx } from '../../core/context.ts';
 import type { AppServices } from '../../core/http/types.ts';
+import { directoryApi } from './api.ts';
+import { mapRoutes } from './map/routes.tsx';
+import { directoryPages } from './pages.tsx';
 
-export async function directoryRoutes(_app: FastifyInstance, _services: AppServices): Promise<void> {}
-export async function seedUclgNetwork(_ctx: Ctx): Promise<void> {}
-export async function seedDemoNetwork(_ctx: Ctx): Promise<void> {}
+export { importCities } from './import/cities.ts';
+export { importOrganisationsCsv } from './import/csv.ts';
+export { seedDemoNetwork, seedUclgNetwork } from './seed/index.ts';
+
+/** The directory: organisations, Sections, memberships, people. */
+export async function directoryRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+  await directoryApi(app, services);
+  await directoryPages(app, services);
+  await mapRoutes(app, services);
+}
