@@ -5,18 +5,30 @@ import { z } from 'zod';
  * Every environment variable the platform reads, with its default. Parsed once at boot;
  * a bad value stops the start with a message naming the variable.
  */
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'yes'].includes(v));
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
   HOST: z.string().min(1).default('localhost').describe('address the HTTP server listens on'),
-  PEACETALKS_DATA_DIR: z.string().min(1).default('./data').describe('folder for the embedded database and uploads'),
+  PEACETALKS_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./data')
+    .describe('folder for the embedded database and uploads'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional()
     .describe('use this PostgreSQL server instead of the embedded one'),
-  PEACETALKS_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0).describe('port of the embedded PostgreSQL (0: a free port)'),
+  PEACETALKS_DB_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(0)
+    .describe('port of the embedded PostgreSQL (0: a free port)'),
   PUBLIC_URL: z.string().url().optional().describe('address users reach the platform at, used in emails'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z
@@ -25,11 +37,31 @@ export const configSchema = z.object({
     .optional()
     .describe('send email through this server; without it mail goes to the outbox'),
   MAIL_FROM: z.string().default('Peace Talks <no-reply@peacetalks.local>'),
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
-  UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 14),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
+  UPLOAD_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
-  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  LOGIN_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   PEACETALKS_DEMO: bool.default(true).describe('load the demo network on first run'),
   PEACETALKS_JOBS: bool.default(true).describe('run background jobs (mail, imports) in this process'),
   COOKIE_SECURE: bool.default(false).describe('mark cookies Secure (set to true behind HTTPS)'),
@@ -43,7 +75,9 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    const lines = parsed.error.issues.map(
+      (i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`,
+    );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.PEACETALKS_DATA_DIR) };

@@ -1,17 +1,22 @@
 import { Command } from 'commander';
-import { ConfigError, describeConfig, loadConfig } from './config.ts';
 import { registerCommands } from './cli/index.ts';
-import { listen, PortInUseError, createPlatform } from './server.ts';
+import { ConfigError, describeConfig, loadConfig } from './config.ts';
+import { createPlatform, listen, PortInUseError } from './server.ts';
 
 const program = new Command();
 program
   .name('peacetalks')
-  .description('Peace Talks: dialogues for peace between cities and regions, from sessions to actions that get done.')
+  .description(
+    'Peace Talks: dialogues for peace between cities and regions, from sessions to actions that get done.',
+  )
   .showHelpAfterError()
   .addHelpText(
     'after',
     `\nEnvironment variables:\n${describeConfig()
-      .map((v) => `  ${v.name.padEnd(22)} ${v.description}${v.default !== undefined ? ` (default: ${String(v.default)})` : ''}`)
+      .map(
+        (v) =>
+          `  ${v.name.padEnd(22)} ${v.description}${v.default !== undefined ? ` (default: ${String(v.default)})` : ''}`,
+      )
       .join('\n')}`,
   );
 

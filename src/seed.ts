@@ -10,7 +10,10 @@ const SEED_LOCK = 7_320_031;
  * PEACETALKS_DEMO=false) a demo network, so that a new user meets a living platform.
  * Runs once per database, in one transaction, whichever instance gets there first.
  */
-export async function seedOnFirstRun(services: Pick<AppServices, 'database' | 'config'>, log: (m: string) => void): Promise<boolean> {
+export async function seedOnFirstRun(
+  services: Pick<AppServices, 'database' | 'config'>,
+  log: (m: string) => void,
+): Promise<boolean> {
   return services.database.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
     const done = await tx.execute(sql`SELECT 1 FROM settings WHERE key = 'seeded_at'`);
@@ -22,7 +25,9 @@ export async function seedOnFirstRun(services: Pick<AppServices, 'database' | 'c
       log('loading the demo network');
       await seedDemoNetwork(ctx);
     }
-    await tx.execute(sql`INSERT INTO settings (key, value) VALUES ('seeded_at', ${JSON.stringify(ctx.now.toISOString())}::jsonb)`);
+    await tx.execute(
+      sql`INSERT INTO settings (key, value) VALUES ('seeded_at', ${JSON.stringify(ctx.now.toISOString())}::jsonb)`,
+    );
     return true;
   });
 }

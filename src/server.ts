@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { instanceSecret, openDatabase, type OpenDatabase } from './core/db/open.ts';
+import { instanceSecret, type OpenDatabase, openDatabase } from './core/db/open.ts';
 import { buildApp } from './core/http/app.ts';
 import type { AppServices } from './core/http/types.ts';
 import { createJobs } from './core/jobs/jobs.ts';
@@ -17,13 +17,26 @@ export interface Platform {
 }
 
 /** Open the database, prepare the services and the HTTP app (not yet listening). */
-export async function createPlatform(config: Config, log: (m: string) => void = () => undefined): Promise<Platform> {
+export async function createPlatform(
+  config: Config,
+  log: (m: string) => void = () => undefined,
+): Promise<Platform> {
   const opened = await openDatabase(config, log);
   try {
     const secret = await instanceSecret(opened.database);
     const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
-    const jobs = createJobs(opened.database.url, { work: config.PEACETALKS_JOBS, onError: (e) => log(`jobs: ${String(e)}`) });
-    const services: AppServices = { config, database: opened.database, mailer, jobs, secret, renderErrorPage };
+    const jobs = createJobs(opened.database.url, {
+      work: config.PEACETALKS_JOBS,
+      onError: (e) => log(`jobs: ${String(e)}`),
+    });
+    const services: AppServices = {
+      config,
+      database: opened.database,
+      mailer,
+      jobs,
+      secret,
+      renderErrorPage,
+    };
     registerJobs(jobs, services);
     await jobs.start();
     await seedOnFirstRun(services, log);
@@ -54,7 +67,9 @@ export async function listen(platform: Platform, config: Config): Promise<string
     return await platform.app.listen({ port: config.PORT, host: config.HOST });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new PortInUseError(`Port ${config.PORT} on ${config.HOST} is already in use. Stop the other program or choose another port with PORT=…`);
+      throw new PortInUseError(
+        `Port ${config.PORT} on ${config.HOST} is already in use. Stop the other program or choose another port with PORT=…`,
+      );
     }
     throw e;
   }

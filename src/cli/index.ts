@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
+import { registerAdminCommands } from './admin.ts';
+import { registerDataCommands } from './data.ts';
+import { registerImportCommands } from './import.ts';
 import { registerKernelCommands } from './kernel.ts';
 
 /** Every subcommand besides `serve`. Each file adds its own, with its own --help. */
 export function registerCommands(program: Command): void {
   registerKernelCommands(program);
+  registerAdminCommands(program);
+  registerImportCommands(program);
+  registerDataCommands(program);
 }

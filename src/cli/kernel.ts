@@ -24,7 +24,9 @@ export function registerKernelCommands(program: Command): void {
       if (result.ok) {
         process.stdout.write(`audit log OK: ${result.checked} events, chain intact\n`);
       } else {
-        process.stdout.write(`audit log BROKEN at event ${result.firstBroken!.id}: ${result.firstBroken!.reason} (${result.checked} events before it are intact)\n`);
+        process.stdout.write(
+          `audit log BROKEN at event ${result.firstBroken!.id}: ${result.firstBroken!.reason} (${result.checked} events before it are intact)\n`,
+        );
         process.exitCode = 2;
       }
     });

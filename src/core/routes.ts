@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppServices } from './http/types.ts';
-import { authRoutes } from './auth/routes.tsx';
 import { adminRoutes } from './admin/routes.tsx';
+import { authRoutes } from './auth/routes.tsx';
+import type { AppServices } from './http/types.ts';
 import { siteRoutes } from './site/routes.tsx';
 
 /** Routes of the kernel: accounts, administration, the home, about and API reference pages. */

@@ -1,6 +1,6 @@
-import type { Jobs } from '../core/jobs/jobs.ts';
 import type { RouteModule } from '../core/http/app.ts';
 import type { AppServices } from '../core/http/types.ts';
+import type { Jobs } from '../core/jobs/jobs.ts';
 import { kernelRoutes } from '../core/routes.ts';
 import { directoryRoutes } from './directory/index.ts';
 

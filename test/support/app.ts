@@ -39,9 +39,16 @@ export interface TestApp {
 }
 
 /** The real app on a database of its own, for `app.inject` requests. */
-export async function createTestApp(opts: { seed?: boolean; demo?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { seed?: boolean; demo?: boolean; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, PEACETALKS_DEMO: opts.demo ? 'true' : 'false', ...opts.env });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    PEACETALKS_DEMO: opts.demo ? 'true' : 'false',
+    ...opts.env,
+  });
   const services: AppServices = {
     config,
     database,

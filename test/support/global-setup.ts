@@ -12,7 +12,7 @@ import { runMigrations } from '../../src/core/db/migrate.ts';
  */
 export default async function setup(project: TestProject) {
   let adminUrl = process.env.PEACETALKS_TEST_DATABASE_URL;
-  let stop = async () => undefined as void;
+  let stop = async (): Promise<void> => undefined;
   if (!adminUrl) {
     const dir = path.resolve('.tmp', `test-pg-${process.pid}`);
     await fs.rm(dir, { recursive: true, force: true });

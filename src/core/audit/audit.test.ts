@@ -15,7 +15,14 @@ describe('audit log', () => {
 
   it('chains events and verifies them', async () => {
     for (let i = 0; i < 5; i++) {
-      await database.db.transaction((tx) => audit(tx, ctx(), { action: 'create', entity: 'thing', entityId: String(i), after: { n: i, b: { z: 1, a: 'é' } } }));
+      await database.db.transaction((tx) =>
+        audit(tx, ctx(), {
+          action: 'create',
+          entity: 'thing',
+          entityId: String(i),
+          after: { n: i, b: { z: 1, a: 'é' } },
+        }),
+      );
     }
     const r = await verifyAudit(database.db);
     expect(r).toEqual({ ok: true, checked: 5 });
@@ -23,7 +30,11 @@ describe('audit log', () => {
 
   it('keeps the chain linear under concurrent writers', async () => {
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => database.db.transaction((tx) => audit(tx, ctx(), { action: 'update', entity: 'thing', entityId: `c${i}` }))),
+      Array.from({ length: 20 }, (_, i) =>
+        database.db.transaction((tx) =>
+          audit(tx, ctx(), { action: 'update', entity: 'thing', entityId: `c${i}` }),
+        ),
+      ),
     );
     expect((await verifyAudit(database.db)).ok).toBe(true);
   });

@@ -21,11 +21,19 @@ const normalise = (v: unknown) => (v === undefined ? null : JSON.parse(JSON.stri
  * Append an audit event. Call it with the transaction of the change it records, so that the
  * change and its audit event are committed together or not at all.
  */
-export async function audit(db: DbOrTx, ctx: Pick<Ctx, 'actor' | 'now' | 'requestId'>, input: AuditInput): Promise<void> {
+export async function audit(
+  db: DbOrTx,
+  ctx: Pick<Ctx, 'actor' | 'now' | 'requestId'>,
+  input: AuditInput,
+): Promise<void> {
   await db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const last = await db.execute<{ hash: string }>(sql`SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1`);
+  const last = await db.execute<{ hash: string }>(
+    sql`SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1`,
+  );
   const prevHash = last.rows[0]?.hash ?? GENESIS;
-  const idRow = await db.execute<{ id: number }>(sql`SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::int8 AS id`);
+  const idRow = await db.execute<{ id: number }>(
+    sql`SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::int8 AS id`,
+  );
   const id = Number(idRow.rows[0].id);
   const at = ctx.now.toISOString();
   const before = normalise(input.before);

@@ -9,8 +9,13 @@ export interface VerifyResult {
 }
 
 /** Recompute the chain from the first event; report the first event whose hash or link is wrong. */
-export async function verifyAudit(db: DbOrTx, onProgress?: (checked: number, total: number) => void): Promise<VerifyResult> {
-  const total = Number((await db.execute<{ n: number }>(sql`SELECT count(*)::int8 AS n FROM audit_events`)).rows[0].n);
+export async function verifyAudit(
+  db: DbOrTx,
+  onProgress?: (checked: number, total: number) => void,
+): Promise<VerifyResult> {
+  const total = Number(
+    (await db.execute<{ n: number }>(sql`SELECT count(*)::int8 AS n FROM audit_events`)).rows[0].n,
+  );
   let prev = GENESIS;
   let lastId = 0;
   let checked = 0;
@@ -32,7 +37,12 @@ export async function verifyAudit(db: DbOrTx, onProgress?: (checked: number, tot
     if (rows.rows.length === 0) break;
     for (const r of rows.rows) {
       const id = Number(r.id);
-      if (r.prev_hash !== prev) return { ok: false, checked, firstBroken: { id, reason: 'link to the previous event does not match' } };
+      if (r.prev_hash !== prev)
+        return {
+          ok: false,
+          checked,
+          firstBroken: { id, reason: 'link to the previous event does not match' },
+        };
       const expected = eventHash(prev, {
         id,
         at: r.at,
@@ -43,7 +53,8 @@ export async function verifyAudit(db: DbOrTx, onProgress?: (checked: number, tot
         before: r.before,
         after: r.after,
       });
-      if (expected !== r.hash) return { ok: false, checked, firstBroken: { id, reason: 'content does not match its hash' } };
+      if (expected !== r.hash)
+        return { ok: false, checked, firstBroken: { id, reason: 'content does not match its hash' } };
       prev = r.hash;
       lastId = id;
       checked++;

@@ -35,7 +35,9 @@ async function binaries(): Promise<{ initdb: string; pg_ctl: string; postgres: s
   try {
     return (await import(pkg)) as { initdb: string; pg_ctl: string; postgres: string };
   } catch {
-    throw new Error(`The embedded PostgreSQL binaries (${pkg}) are not installed for this platform. Set DATABASE_URL to use an external PostgreSQL server.`);
+    throw new Error(
+      `The embedded PostgreSQL binaries (${pkg}) are not installed for this platform. Set DATABASE_URL to use an external PostgreSQL server.`,
+    );
   }
 }
 
@@ -54,7 +56,12 @@ async function runAs(): Promise<{ uid?: number; gid?: number }> {
 
 function run(cmd: string, args: string[], ids: { uid?: number; gid?: number }, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...ids, cwd, env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      ...ids,
+      cwd,
+      env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -63,7 +70,9 @@ function run(cmd: string, args: string[], ids: { uid?: number; gid?: number }, c
       out += d;
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} failed (${code}): ${out.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} failed (${code}): ${out.trim()}`)),
+    );
   });
 }
 
@@ -143,7 +152,19 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer 
     const pwFile = path.join(os.tmpdir(), `pt-pw-${process.pid}-${Date.now()}`);
     await fs.writeFile(pwFile, `${PASSWORD}\n`, { mode: 0o644 });
     try {
-      await run(bin.initdb, [`--pgdata=${pgDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'], ids, cwd);
+      await run(
+        bin.initdb,
+        [
+          `--pgdata=${pgDir}`,
+          '--auth=scram-sha-256',
+          `--username=${USER}`,
+          `--pwfile=${pwFile}`,
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
+        ids,
+        cwd,
+      );
     } finally {
       await fs.rm(pwFile, { force: true });
     }
@@ -161,7 +182,11 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer 
   let server = await runningServer(pgDir);
   let owner = !otherOwnerAlive;
   if (server) {
-    log(otherOwnerAlive ? `using the embedded database already run by process ${ownerPid}` : 'adopting the embedded database left running');
+    log(
+      otherOwnerAlive
+        ? `using the embedded database already run by process ${ownerPid}`
+        : 'adopting the embedded database left running',
+    );
     await waitAccepting(server.port);
   } else {
     if (otherOwnerAlive) {
@@ -171,7 +196,10 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer 
         await new Promise((r) => setTimeout(r, 100));
         server = await runningServer(pgDir);
       }
-      if (!server) throw new Error(`Another peacetalks process (${ownerPid}) owns ${opts.dataDir} but its database is not running.`);
+      if (!server)
+        throw new Error(
+          `Another peacetalks process (${ownerPid}) owns ${opts.dataDir} but its database is not running.`,
+        );
       await waitAccepting(server.port);
     } else {
       const port = opts.port || (await freePort());
@@ -180,7 +208,18 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer 
       try {
         await run(
           bin.pg_ctl,
-          ['start', '-w', '-t', '60', '-D', pgDir, '-l', logFile, '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`],
+          [
+            'start',
+            '-w',
+            '-t',
+            '60',
+            '-D',
+            pgDir,
+            '-l',
+            logFile,
+            '-o',
+            `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+          ],
           ids,
           cwd,
         );

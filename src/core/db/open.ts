@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import { type EmbeddedServer, startEmbedded } from './embedded.ts';
 import { runMigrations } from './migrate.ts';
@@ -19,13 +19,21 @@ const DB_NAME = 'peacetalks';
  * Connect to the configured PostgreSQL (DATABASE_URL) or start the embedded one, then migrate
  * under an advisory lock.
  */
-export async function openDatabase(config: Config, log: (m: string) => void = () => undefined, opts: { migrate?: boolean } = {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  config: Config,
+  log: (m: string) => void = () => undefined,
+  opts: { migrate?: boolean } = {},
+): Promise<OpenDatabase> {
   let embedded: EmbeddedServer | null = null;
   let url: string;
   if (config.DATABASE_URL) {
     url = config.DATABASE_URL;
   } else {
-    embedded = await startEmbedded({ dataDir: config.dataDir, port: config.PEACETALKS_DB_PORT || undefined, log });
+    embedded = await startEmbedded({
+      dataDir: config.dataDir,
+      port: config.PEACETALKS_DB_PORT || undefined,
+      log,
+    });
     url = await ensureDatabase(embedded.url, DB_NAME);
   }
   const database = connect(url, config.DB_POOL_SIZE);
@@ -53,7 +61,11 @@ export async function openDatabase(config: Config, log: (m: string) => void = ()
 /** The instance secret, created once and shared by every app instance through the database. */
 export async function instanceSecret(database: Database): Promise<string> {
   const candidate = randomBytes(32).toString('base64url');
-  await database.db.execute(sql`INSERT INTO settings (key, value) VALUES ('instance_secret', ${JSON.stringify(candidate)}::jsonb) ON CONFLICT (key) DO NOTHING`);
-  const r = await database.db.execute<{ value: string }>(sql`SELECT value FROM settings WHERE key = 'instance_secret'`);
+  await database.db.execute(
+    sql`INSERT INTO settings (key, value) VALUES ('instance_secret', ${JSON.stringify(candidate)}::jsonb) ON CONFLICT (key) DO NOTHING`,
+  );
+  const r = await database.db.execute<{ value: string }>(
+    sql`SELECT value FROM settings WHERE key = 'instance_secret'`,
+  );
   return r.rows[0].value;
 }

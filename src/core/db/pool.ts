@@ -17,7 +17,12 @@ export interface Database {
 }
 
 export function connect(url: string, max = 20): Database {
-  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30000, application_name: 'peacetalks' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 30000,
+    application_name: 'peacetalks',
+  });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
   const db = drizzle({ client: pool }) as unknown as Db;

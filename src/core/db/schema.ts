@@ -46,7 +46,11 @@ export const userRoles = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('user_roles_uq').on(t.userId, t.role, sql`coalesce(${t.scopeOrgId}, '00000000-0000-0000-0000-000000000000'::uuid)`),
+    uniqueIndex('user_roles_uq').on(
+      t.userId,
+      t.role,
+      sql`coalesce(${t.scopeOrgId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+    ),
   ],
 );
 

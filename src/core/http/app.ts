@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import qs from 'node:querystring';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -8,10 +9,14 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import qs from 'node:querystring';
 import { sql } from 'drizzle-orm';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { resolveApiToken, resolveSession } from '../auth/resolve.ts';
 import { ANON_COOKIE, LANG_COOKIE, SESSION_COOKIE } from '../auth/tokens.ts';
 import { AppError } from '../errors.ts';
@@ -54,7 +59,13 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
   app.decorateRequest('csrfBinding', '');
   app.decorateRequest('csrfToken', '');
   app.decorateRequest('ctx', function (this: import('fastify').FastifyRequest) {
-    return { db: services.database.db, actor: this.actor, locale: this.locale, now: new Date(), requestId: String(this.id) };
+    return {
+      db: services.database.db,
+      actor: this.actor,
+      locale: this.locale,
+      now: new Date(),
+      requestId: String(this.id),
+    };
   });
 
   await app.register(helmet, {
@@ -78,24 +89,43 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
   await app.register(cookie);
   // Forms: a plain parser with the same size limit; repeated fields become arrays.
   await app.register(formbody, { bodyLimit: config.BODY_LIMIT_BYTES, parser: (s) => qs.parse(s) });
-  await app.register(multipart, { limits: { fileSize: config.UPLOAD_LIMIT_BYTES, files: 1, fields: 50, fieldSize: 100_000 } });
+  await app.register(multipart, {
+    limits: { fileSize: config.UPLOAD_LIMIT_BYTES, files: 1, fields: 50, fieldSize: 100_000 },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'Peace Talks API',
         version: '1',
-        description: 'The JSON API of Peace Talks. Authenticate with a session cookie or `Authorization: Bearer <token>`.',
+        description:
+          'The JSON API of Peace Talks. Authenticate with a session cookie or `Authorization: Bearer <token>`.',
         license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
     },
     transform: jsonSchemaTransform,
     hideUntagged: true,
   });
-  await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/static/', maxAge: '7d', immutable: false });
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'public'),
+    prefix: '/static/',
+    maxAge: '7d',
+    immutable: false,
+  });
   const htmxDir = path.dirname(require.resolve('htmx.org/dist/htmx.min.js'));
-  await app.register(fastifyStatic, { root: htmxDir, prefix: '/static/vendor/htmx/', decorateReply: false, maxAge: '30d', allowedPath: (p) => p === '/htmx.min.js' });
+  await app.register(fastifyStatic, {
+    root: htmxDir,
+    prefix: '/static/vendor/htmx/',
+    decorateReply: false,
+    maxAge: '30d',
+    allowedPath: (p) => p === '/htmx.min.js',
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     request.app = services;
@@ -127,7 +157,13 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
     let userLocale: Locale | undefined;
     if (request.sessionId && request.actor && isLocale(sessionLocale)) userLocale = sessionLocale;
     if (isLocale(q)) {
-      reply.setCookie(LANG_COOKIE, q, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.COOKIE_SECURE, maxAge: 365 * 86400 });
+      reply.setCookie(LANG_COOKIE, q, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.COOKIE_SECURE,
+        maxAge: 365 * 86400,
+      });
       if (request.actor && !request.actor.tokenScopes && userLocale !== q) {
         await db.execute(sql`UPDATE users SET locale = ${q} WHERE id = ${request.actor.userId}`);
         userLocale = q;
@@ -135,12 +171,25 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
     }
     const cookieLocale = request.cookies[LANG_COOKIE];
     request.locale =
-      userLocale ?? (isLocale(q) ? q : isLocale(cookieLocale) ? cookieLocale : fromAcceptLanguage(request.headers['accept-language']) ?? defaultLocale);
+      userLocale ??
+      (isLocale(q)
+        ? q
+        : isLocale(cookieLocale)
+          ? cookieLocale
+          : (fromAcceptLanguage(request.headers['accept-language']) ?? defaultLocale));
     // CSRF binding: the session cookie, or an anonymous cookie set on first visit.
-    let binding = request.cookies[SESSION_COOKIE] && request.sessionId ? request.cookies[SESSION_COOKIE]! : request.cookies[ANON_COOKIE];
+    let binding =
+      request.cookies[SESSION_COOKIE] && request.sessionId
+        ? request.cookies[SESSION_COOKIE]!
+        : request.cookies[ANON_COOKIE];
     if (!binding) {
       binding = newAnonId();
-      reply.setCookie(ANON_COOKIE, binding, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.COOKIE_SECURE });
+      reply.setCookie(ANON_COOKIE, binding, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.COOKIE_SECURE,
+      });
       request.cookies[ANON_COOKIE] = binding;
     }
     request.csrfBinding = binding;
@@ -152,7 +201,8 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
   app.addHook('preHandler', async (request) => {
     if (!UNSAFE.has(request.method) || request.headers.authorization) return;
     const body = request.body as Record<string, unknown> | undefined;
-    const token = request.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? body._csrf : undefined);
+    const token =
+      request.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? body._csrf : undefined);
     if (!csrfValid(services.secret, request.csrfBinding, token)) {
       // JSON requests cannot be sent cross-site without CORS preflight, which we never allow,
       // so a JSON body also proves same-origin when there is no session to protect.
@@ -168,10 +218,18 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
     const started = Date.now();
     try {
       await services.database.pool.query('SELECT 1');
-      return { status: 'ok', database: { status: 'ok', latencyMs: Date.now() - started }, uptimeSeconds: Math.round(process.uptime()) };
+      return {
+        status: 'ok',
+        database: { status: 'ok', latencyMs: Date.now() - started },
+        uptimeSeconds: Math.round(process.uptime()),
+      };
     } catch {
       reply.code(503);
-      return { status: 'degraded', database: { status: 'unavailable' }, uptimeSeconds: Math.round(process.uptime()) };
+      return {
+        status: 'degraded',
+        database: { status: 'unavailable' },
+        uptimeSeconds: Math.round(process.uptime()),
+      };
     }
   });
 

@@ -16,13 +16,18 @@ export function toAppError(err: unknown): AppError {
     return new AppError(
       'validation_failed',
       err.validation.map((v) => ({
-        path: `${(v as { instancePath?: string }).instancePath ?? ''}`.replace(/^\//, '').replace(/\//g, '.') || (err as { validationContext?: string }).validationContext,
+        path:
+          `${(v as { instancePath?: string }).instancePath ?? ''}`.replace(/^\//, '').replace(/\//g, '.') ||
+          (err as { validationContext?: string }).validationContext,
         message: v.message,
       })),
     );
   }
   if (err instanceof ZodError) {
-    return new AppError('validation_failed', err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    return new AppError(
+      'validation_failed',
+      err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   const fe = err as FastifyError & { code?: string; status?: number };
   switch (fe?.code) {
@@ -45,20 +50,31 @@ export function toAppError(err: unknown): AppError {
     case 'FST_ERR_RATE_LIMITED':
       return new AppError('rate_limited');
   }
-  if (err instanceof SyntaxError && (fe as { statusCode?: number }).statusCode === 400) return new AppError('invalid_json');
+  if (err instanceof SyntaxError && (fe as { statusCode?: number }).statusCode === 400)
+    return new AppError('invalid_json');
   const status = fe?.statusCode ?? fe?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = (Object.entries(errorCatalogue).find(([, s]) => s === status)?.[0] ?? 'validation_failed') as ErrorCode;
+    const code = (Object.entries(errorCatalogue).find(([, s]) => s === status)?.[0] ??
+      'validation_failed') as ErrorCode;
     return new AppError(code);
   }
   // PostgreSQL input errors that reach us are still bad input, not server faults.
-  const pgCode = (err as { code?: string; cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;
+  const pgCode =
+    (err as { code?: string; cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;
   if (typeof pgCode === 'string') {
     if (pgCode === '23505') return new AppError('already_exists');
     if (pgCode === '23503') return new AppError('validation_failed', { reason: 'reference_not_found' });
-    if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003' || pgCode === '22001' || pgCode === '22021')
+    if (
+      pgCode === '22P02' ||
+      pgCode === '22007' ||
+      pgCode === '22008' ||
+      pgCode === '22003' ||
+      pgCode === '22001' ||
+      pgCode === '22021'
+    )
       return new AppError('validation_failed', { reason: 'invalid_value' });
-    if (pgCode === '40001' || pgCode === '40P01' || pgCode === '55P03') return new AppError('conflict', { reason: 'retry' });
+    if (pgCode === '40001' || pgCode === '40P01' || pgCode === '55P03')
+      return new AppError('conflict', { reason: 'retry' });
   }
   return new AppError('internal', undefined, (err as Error)?.message);
 }
@@ -69,7 +85,11 @@ export function errorBody(e: AppError, locale: Parameters<typeof t>[0]): ErrorBo
   return body;
 }
 
-export async function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): Promise<FastifyReply> {
+export async function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  err: unknown,
+): Promise<FastifyReply> {
   const e = toAppError(err);
   if (e.code === 'internal') request.log.error({ err }, 'unhandled error');
   else request.log.info({ code: e.code }, 'request failed');

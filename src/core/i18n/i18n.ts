@@ -32,7 +32,9 @@ function merge(into: Tree, from: Tree): Tree {
 export function loadCatalogue(locale: string): Tree {
   const folder = path.join(dir, locale);
   const tree: Tree = {};
-  for (const f of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
+  for (const f of readdirSync(folder)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     merge(tree, JSON.parse(readFileSync(path.join(folder, f), 'utf8')) as Tree);
   }
   return tree;
@@ -88,7 +90,11 @@ export interface Localised {
 }
 
 /** Pick a multilingual content value: the user's language, then English, French, Spanish, then any. */
-export function pick(values: Record<string, string> | null | undefined, locale: Locale, fallbackText = ''): Localised {
+export function pick(
+  values: Record<string, string> | null | undefined,
+  locale: Locale,
+  fallbackText = '',
+): Localised {
   if (values) {
     if (values[locale]) return { text: values[locale], lang: locale, fallback: false };
     for (const l of ['en', 'fr', 'es', ...Object.keys(values)]) {
@@ -102,6 +108,10 @@ export function formatNumber(locale: Locale, n: number): string {
   return new Intl.NumberFormat(locale).format(n);
 }
 
-export function formatDate(locale: Locale, d: Date | string, opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium' }): string {
+export function formatDate(
+  locale: Locale,
+  d: Date | string,
+  opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium' },
+): string {
   return new Intl.DateTimeFormat(locale, opts).format(typeof d === 'string' ? new Date(d) : d);
 }

@@ -7,21 +7,35 @@ export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
  * them. Modules declare handlers by queue name; `send` enqueues.
  */
 export interface Jobs {
-  send(queue: string, data: Record<string, unknown>, opts?: { singletonKey?: string }): Promise<string | null>;
+  send(
+    queue: string,
+    data: Record<string, unknown>,
+    opts?: { singletonKey?: string },
+  ): Promise<string | null>;
   handle(queue: string, handler: JobHandler): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function createJobs(url: string, opts: { work: boolean; onError?: (e: unknown) => void }): Jobs {
-  const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 4, application_name: 'peacetalks-jobs' });
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: 'pgboss',
+    max: 4,
+    application_name: 'peacetalks-jobs',
+  });
   boss.on('error', (e) => opts.onError?.(e));
   const handlers = new Map<string, JobHandler>();
   let started = false;
   return {
     async send(queue, data, o) {
       if (!started) throw new Error('jobs not started');
-      return boss.send(queue, data, { singletonKey: o?.singletonKey, retryLimit: 5, retryDelay: 30, retryBackoff: true });
+      return boss.send(queue, data, {
+        singletonKey: o?.singletonKey,
+        retryLimit: 5,
+        retryDelay: 30,
+        retryBackoff: true,
+      });
     },
     handle(queue, handler) {
       handlers.set(queue, handler);

@@ -38,9 +38,13 @@ export function createMailer(opts: { smtpUrl?: string; from: string }): Mailer {
       if (!m || m.status === 'sent') return;
       try {
         await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text });
-        await db.execute(sql`UPDATE outbox SET status = 'sent', sent_at = now(), error = NULL WHERE id = ${id}`);
+        await db.execute(
+          sql`UPDATE outbox SET status = 'sent', sent_at = now(), error = NULL WHERE id = ${id}`,
+        );
       } catch (e) {
-        await db.execute(sql`UPDATE outbox SET status = 'failed', error = ${String((e as Error).message).slice(0, 500)} WHERE id = ${id}`);
+        await db.execute(
+          sql`UPDATE outbox SET status = 'failed', error = ${String((e as Error).message).slice(0, 500)} WHERE id = ${id}`,
+        );
         throw e;
       }
     },

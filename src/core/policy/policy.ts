@@ -7,7 +7,10 @@ const NETWORK_STAFF: Role[] = ['admin', 'secretariat'];
 
 export function hasRole(actor: Actor | null, role: Role, scopeOrgId?: string | null): boolean {
   if (!actor) return false;
-  return actor.roles.some((g) => g.role === role && (g.scopeOrgId === null || scopeOrgId === undefined || g.scopeOrgId === scopeOrgId));
+  return actor.roles.some(
+    (g) =>
+      g.role === role && (g.scopeOrgId === null || scopeOrgId === undefined || g.scopeOrgId === scopeOrgId),
+  );
 }
 
 export function hasAnyRole(actor: Actor | null, roles: Role[]): boolean {
@@ -19,7 +22,9 @@ export const isStaff = (actor: Actor | null) => hasAnyRole(actor, NETWORK_STAFF)
 /** Organisations the actor acts for through a scoped role. */
 export function scopedOrgIds(actor: Actor | null, roles?: Role[]): string[] {
   if (!actor) return [];
-  return actor.roles.filter((g) => g.scopeOrgId && (!roles || roles.includes(g.role))).map((g) => g.scopeOrgId!);
+  return actor.roles
+    .filter((g) => g.scopeOrgId && (!roles || roles.includes(g.role)))
+    .map((g) => g.scopeOrgId!);
 }
 
 export function requireActor(ctx: Ctx): Actor {

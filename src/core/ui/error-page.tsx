@@ -11,7 +11,12 @@ export function renderErrorPage(request: FastifyRequest, e: AppError): string {
     children: (
       <section class="error-page">
         <h1>{t(l, `errors.${e.code}`)}</h1>
-        <p>{t(l, `errorPage.hint.${e.status >= 500 ? 'server' : e.status === 404 ? 'missing' : e.status === 401 ? 'signin' : 'input'}`)}</p>
+        <p>
+          {t(
+            l,
+            `errorPage.hint.${e.status >= 500 ? 'server' : e.status === 404 ? 'missing' : e.status === 401 ? 'signin' : 'input'}`,
+          )}
+        </p>
         {e.code === 'validation_failed' && Array.isArray(e.details) && (
           <ul class="errors">
             {(e.details as { path?: string; message?: string }[]).map((d, i) => (

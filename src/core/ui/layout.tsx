@@ -21,7 +21,13 @@ function langHref(url: string, lang: Locale): string {
   return `${u.pathname}${u.search}`;
 }
 
-export function Layout({ request, title, children, htmx, notice }: PageOptions & { request: FastifyRequest }): VNode {
+export function Layout({
+  request,
+  title,
+  children,
+  htmx,
+  notice,
+}: PageOptions & { request: FastifyRequest }): VNode {
   const l = request.locale;
   const actor = request.actor;
   const nav: [string, string][] = [
@@ -81,7 +87,12 @@ export function Layout({ request, title, children, htmx, notice }: PageOptions &
             <ul>
               {locales.map((code) => (
                 <li key={code}>
-                  <a href={langHref(request.url, code)} lang={code} hreflang={code} aria-current={code === l ? 'true' : undefined}>
+                  <a
+                    href={langHref(request.url, code)}
+                    lang={code}
+                    hreflang={code}
+                    aria-current={code === l ? 'true' : undefined}
+                  >
                     {localeNames[code]}
                   </a>
                 </li>
@@ -118,12 +129,20 @@ export function Csrf({ request }: { request: FastifyRequest }): VNode {
 }
 
 /** A multilingual value shown with a note when it comes from another language. */
-export function LocalisedText({ value, request }: { value: { text: string; lang: string; fallback: boolean }; request: FastifyRequest }): VNode {
+export function LocalisedText({
+  value,
+  request,
+}: {
+  value: { text: string; lang: string; fallback: boolean };
+  request: FastifyRequest;
+}): VNode {
   if (!value.fallback || value.lang === 'und') return <>{value.text}</>;
   return (
     <>
       <span lang={value.lang}>{value.text}</span>{' '}
-      <small class="fallback">({t(request.locale, 'content.fallback', { lang: localeNames[value.lang as Locale] ?? value.lang })})</small>
+      <small class="fallback">
+        ({t(request.locale, 'content.fallback', { lang: localeNames[value.lang as Locale] ?? value.lang })})
+      </small>
     </>
   );
 }

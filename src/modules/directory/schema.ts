@@ -59,7 +59,9 @@ export const organisations = pgTable(
       .generatedAlwaysAs(sql`lower(f_unaccent(search_names(names, name, acronym, alt_names)))`),
     searchDoc: tsvector('search_doc')
       .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('simple', f_unaccent(search_names(names, name, acronym, alt_names)))`),
+      .generatedAlwaysAs(
+        sql`to_tsvector('simple', f_unaccent(search_names(names, name, acronym, alt_names)))`,
+      ),
   },
   (t) => [
     uniqueIndex('organisations_geonames_uq').on(t.geonamesId),
@@ -109,9 +111,7 @@ export const people = pgTable(
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-    searchText: text('search_text')
-      .notNull()
-      .generatedAlwaysAs(sql`lower(f_unaccent(name))`),
+    searchText: text('search_text').notNull().generatedAlwaysAs(sql`lower(f_unaccent(name))`),
   },
   (t) => [
     index('people_name_idx').on(t.name, t.id),
@@ -119,7 +119,15 @@ export const people = pgTable(
   ],
 );
 
-export const personRoleKinds = ['mayor', 'deputy_mayor', 'president', 'secretary_general', 'officer', 'councillor', 'focal_point'] as const;
+export const personRoleKinds = [
+  'mayor',
+  'deputy_mayor',
+  'president',
+  'secretary_general',
+  'officer',
+  'councillor',
+  'focal_point',
+] as const;
 
 export const personRoles = pgTable(
   'person_roles',
@@ -136,7 +144,10 @@ export const personRoles = pgTable(
     until: date('until'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('person_roles_org_idx').on(t.organisationId), index('person_roles_person_idx').on(t.personId)],
+  (t) => [
+    index('person_roles_org_idx').on(t.organisationId),
+    index('person_roles_person_idx').on(t.personId),
+  ],
 );
 
 /** Contact details: restricted by default. */

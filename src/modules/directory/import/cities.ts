@@ -1,0 +1,3 @@
+import type { Ctx } from '../../../core/context.ts';
+
+export async function importCities(_ctx: Ctx): Promise<void> {}

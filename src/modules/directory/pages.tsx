@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppServices } from '../../core/http/types.ts';
+
+export async function directoryPages(_app: FastifyInstance, _services: AppServices): Promise<void> {}
