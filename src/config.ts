@@ -30,42 +30,61 @@ export const configSchema = z.object({
     .default(0)
     .describe('port of the embedded PostgreSQL (0: a free port)'),
   PUBLIC_URL: z.string().url().optional().describe('address users reach the platform at, used in emails'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('how much the server logs (JSON lines on stdout)'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional()
     .describe('send email through this server; without it mail goes to the outbox'),
-  MAIL_FROM: z.string().default('Peace Talks <no-reply@peacetalks.local>'),
+  MAIL_FROM: z.string().default('Peace Talks <no-reply@peacetalks.local>').describe('sender of the emails'),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
     .min(1)
     .max(24 * 90)
-    .default(24 * 14),
+    .default(24 * 14)
+    .describe('how long a sign-in lasts, in hours'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .max(100 * 1024 * 1024)
-    .default(1024 * 1024),
+    .default(1024 * 1024)
+    .describe('largest JSON or form body accepted'),
   UPLOAD_LIMIT_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .max(1024 * 1024 * 1024)
-    .default(20 * 1024 * 1024),
-  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+    .default(20 * 1024 * 1024)
+    .describe('largest uploaded file (CSV imports)'),
+  LOGIN_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(5)
+    .describe('failed sign-ins allowed per window, per email and per address'),
   LOGIN_WINDOW_MINUTES: z.coerce
     .number()
     .int()
     .min(1)
     .max(24 * 60)
-    .default(15),
+    .default(15)
+    .describe('the sign-in rate-limit window, in minutes'),
   PEACETALKS_DEMO: bool.default(true).describe('load the demo network on first run'),
   PEACETALKS_JOBS: bool.default(true).describe('run background jobs (mail, imports) in this process'),
   COOKIE_SECURE: bool.default(false).describe('mark cookies Secure (set to true behind HTTPS)'),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  DB_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(20)
+    .describe('database connections per app process'),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };
