@@ -1,0 +1,34 @@
+import type { Ctx } from '../../../core/context.ts';
+import { requireRole } from '../../../core/policy/policy.ts';
+
+export interface Rejection {
+  /** Line of the input file (CSV, counting the header as line 1), or index of the record in a data set. */
+  line?: number;
+  index?: number;
+  reason: string;
+}
+
+export interface ImportSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: Rejection[];
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+}
+
+export type OnProgress = (p: ImportProgress) => void;
+
+/**
+ * Commands and the first-run seed act as the system, with no actor: whoever can run them already
+ * holds the database. Any other caller must be network staff.
+ */
+const SYSTEM_REQUESTS = new Set(['cli', 'seed']);
+
+export function requireImporter(ctx: Ctx): void {
+  if (ctx.actor === null && SYSTEM_REQUESTS.has(ctx.requestId ?? '')) return;
+  requireRole(ctx, ['admin', 'secretariat']);
+}
