@@ -1,0 +1,148 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { audit } from '../../core/audit/audit.ts';
+import type { Ctx } from '../../core/context.ts';
+import { type DbOrTx, inTransaction } from '../../core/db/tx.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { membershipStatuses } from './schema.ts';
+import { checkRead, mayIncludeArchived, requireManageGroup } from './service-access.ts';
+import {
+  invalid,
+  isoDate,
+  membershipInput,
+  membershipUpdateInput,
+  parseInput,
+  uuid,
+} from './service-input.ts';
+import { checkGroup, findOrganisation } from './service-organisations.ts';
+import { decodeCursor, encodeCursor, isoTime } from './service-rows.ts';
+
+export type Membership = {
+  id: string;
+  memberId: string;
+  memberName: string;
+  memberNames: Record<string, string>;
+  memberCountry: string | null;
+  groupId: string;
+  groupName: string;
+  groupNames: Record<string, string>;
+  groupKind: string;
+  status: (typeof membershipStatuses)[number];
+  since: string | null;
+  until: string | null;
+  note: string | null;
+  updatedAt: string;
+};
+
+const membershipColumns = sql`m.id, m.member_id AS "memberId", mo.name AS "memberName", mo.names AS "memberNames",
+  mo.country AS "memberCountry", m.group_id AS "groupId", g.name AS "groupName", g.names AS "groupNames",
+  g.kind AS "groupKind", m.status, m.since::text AS since, m.until::text AS until, m.note,
+  ${isoTime(sql`m.updated_at`)} AS "updatedAt"`;
+const membershipFrom = sql`memberships m JOIN organisations mo ON mo.id = m.member_id JOIN organisations g ON g.id = m.group_id`;
+
+async function findMembership(db: DbOrTx, id: string, lock = false): Promise<Membership | null> {
+  const r = await db.execute<Membership>(
+    sql`SELECT ${membershipColumns} FROM ${membershipFrom} WHERE m.id = ${id} ${lock ? sql`FOR UPDATE OF m` : sql``}`,
+  );
+  return r.rows[0] ?? null;
+}
+
+/** The Sections and networks an organisation belongs to (every status, newest first). */
+export async function membershipsOf(ctx: Ctx, db: DbOrTx, orgId: string): Promise<Membership[]> {
+  const r = await db.execute<Membership>(sql`
+    SELECT ${membershipColumns} FROM ${membershipFrom}
+    WHERE m.member_id = ${orgId} ${mayIncludeArchived(ctx.actor) ? sql`` : sql`AND g.archived_at IS NULL`}
+    ORDER BY (m.status = 'active') DESC, g.name`);
+  return r.rows;
+}
+
+export const listMembershipsInput = z
+  .object({
+    groupId: uuid.optional(),
+    memberId: uuid.optional(),
+    status: z.enum(membershipStatuses, { message: 'invalid_status' }).optional(),
+    cursor: z.string().max(1000).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .strict();
+
+/** Memberships of a Section (or of an organisation), by member name, keyset-paginated. */
+export async function listMemberships(
+  ctx: Ctx,
+  input: z.input<typeof listMembershipsInput>,
+): Promise<{ items: Membership[]; nextCursor: string | null }> {
+  checkRead(ctx);
+  const f = parseInput(listMembershipsInput, input);
+  const where: SQL[] = [];
+  if (!mayIncludeArchived(ctx.actor)) where.push(sql`mo.archived_at IS NULL AND g.archived_at IS NULL`);
+  if (f.groupId) where.push(sql`m.group_id = ${f.groupId}`);
+  if (f.memberId) where.push(sql`m.member_id = ${f.memberId}`);
+  if (f.status) where.push(sql`m.status = ${f.status}`);
+  if (f.cursor) {
+    const [name, id] = decodeCursor(f.cursor, 2);
+    if (!uuid.safeParse(id).success)
+      throw invalid([{ path: 'cursor', code: 'invalid', message: 'invalid cursor' }]);
+    where.push(sql`(mo.name, m.id) > (${String(name)}, ${String(id)}::uuid)`);
+  }
+  const r = await ctx.db.execute<Membership>(sql`
+    SELECT ${membershipColumns} FROM ${membershipFrom}
+    ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
+    ORDER BY mo.name, m.id LIMIT ${f.limit + 1}`);
+  const more = r.rows.length > f.limit;
+  const items = more ? r.rows.slice(0, f.limit) : r.rows;
+  const last = items.at(-1);
+  return { items, nextCursor: more && last ? encodeCursor([last.memberName, last.id]) : null };
+}
+
+export async function addMembership(ctx: Ctx, input: z.input<typeof membershipInput>): Promise<Membership> {
+  const v = parseInput(membershipInput, input);
+  requireManageGroup(ctx, v.groupId);
+  return inTransaction(ctx.db, async (tx) => {
+    await checkGroup(tx, v.groupId);
+    const member = await findOrganisation(tx, v.memberId);
+    if (!member || member.archivedAt)
+      throw invalid([{ path: 'memberId', code: 'unknown_organisation', message: 'unknown organisation' }]);
+    if (v.memberId === v.groupId) throw invalid([{ path: 'groupId', code: 'cycle', message: 'cycle' }]);
+    const r = await tx.execute<{ id: string }>(sql`
+      INSERT INTO memberships (member_id, group_id, status, since, until, note, created_at, updated_at)
+      VALUES (${v.memberId}, ${v.groupId}, ${v.status}, ${v.since ?? null}, ${v.until ?? null}, ${v.note ?? null},
+        ${ctx.now.toISOString()}, ${ctx.now.toISOString()})
+      ON CONFLICT (member_id, group_id) DO NOTHING RETURNING id`);
+    if (!r.rows[0]) throw new AppError('already_exists', { path: 'groupId' });
+    const created = (await findMembership(tx, r.rows[0].id))!;
+    await audit(tx, ctx, { action: 'create', entity: 'membership', entityId: created.id, after: created });
+    return created;
+  });
+}
+
+export async function updateMembership(
+  ctx: Ctx,
+  input: z.input<typeof membershipUpdateInput>,
+): Promise<Membership> {
+  const v = parseInput(membershipUpdateInput, input);
+  return inTransaction(ctx.db, async (tx) => {
+    const before = await findMembership(tx, v.id, true);
+    if (!before) throw notFound('membership');
+    requireManageGroup(ctx, before.groupId);
+    const since = v.since === undefined ? before.since : v.since;
+    const until = v.until === undefined ? before.until : v.until;
+    if (since && until && since > until)
+      throw invalid([{ path: 'until', code: 'date_order', message: 'date order' }]);
+    await tx.execute(sql`UPDATE memberships SET status = ${v.status ?? before.status}, since = ${since},
+      until = ${until}, note = ${v.note === undefined ? before.note : v.note}, updated_at = ${ctx.now.toISOString()}
+      WHERE id = ${v.id}`);
+    const after = (await findMembership(tx, v.id))!;
+    await audit(tx, ctx, { action: 'update', entity: 'membership', entityId: v.id, before, after });
+    return after;
+  });
+}
+
+/** End a membership: status `ended`, until the given day (today by default). Kept for the record. */
+export async function endMembership(
+  ctx: Ctx,
+  input: { id: string; until?: string | null },
+): Promise<Membership> {
+  const id = parseInput(uuid, input.id);
+  const until = input.until ? parseInput(isoDate, input.until) : ctx.now.toISOString().slice(0, 10);
+  return updateMembership(ctx, { id, status: 'ended', until });
+}

@@ -1,0 +1,356 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { audit } from '../../core/audit/audit.ts';
+import type { Ctx } from '../../core/context.ts';
+import { type DbOrTx, inTransaction } from '../../core/db/tx.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { isStaff } from '../../core/policy/policy.ts';
+import { organisationKinds } from './schema.ts';
+import {
+  canManageOrganisation,
+  checkRead,
+  checkWrite,
+  coordinatedSections,
+  mayIncludeArchived,
+  requireManageOrganisation,
+  sqlUuids,
+} from './service-access.ts';
+import {
+  type CreateOrganisationInput,
+  countryCode,
+  createOrganisationInput,
+  invalid,
+  parseInput,
+  type UpdateOrganisationInput,
+  updateOrganisationInput,
+  uuid,
+} from './service-input.ts';
+import { type Membership, membershipsOf } from './service-memberships.ts';
+import { type OrganisationPerson, peopleOfOrganisation } from './service-people.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  jsonb,
+  mapConstraintError,
+  type Organisation,
+  type OrganisationSummary,
+  organisationColumns,
+  summaryColumns,
+  textArray,
+} from './service-rows.ts';
+import { searchCondition, withSearchSettings } from './service-search.ts';
+
+export const listOrganisationsInput = z
+  .object({
+    kind: z.enum(organisationKinds, { message: 'invalid_kind' }).optional(),
+    country: countryCode.optional(),
+    section: uuid.optional(),
+    q: z.string().trim().max(200, { message: 'too_long' }).optional(),
+    cursor: z.string().max(1000, { message: 'too_long' }).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    includeArchived: z.boolean().default(false),
+  })
+  .strict();
+export type ListOrganisationsInput = z.input<typeof listOrganisationsInput>;
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Organisations by name, filtered, one keyset page at a time (stable under concurrent inserts). */
+export async function listOrganisations(
+  ctx: Ctx,
+  input: ListOrganisationsInput = {},
+): Promise<Page<OrganisationSummary>> {
+  checkRead(ctx);
+  const f = parseInput(listOrganisationsInput, input);
+  const where: SQL[] = [];
+  if (!(f.includeArchived && mayIncludeArchived(ctx.actor))) where.push(sql`o.archived_at IS NULL`);
+  if (f.kind) where.push(sql`o.kind = ${f.kind}`);
+  if (f.country) where.push(sql`o.country = ${f.country}`);
+  if (f.section)
+    where.push(sql`EXISTS (SELECT 1 FROM memberships m WHERE m.member_id = o.id AND m.group_id = ${f.section}
+      AND m.status = 'active')`);
+  if (f.q) {
+    const cond = searchCondition(f.q);
+    if (cond) where.push(cond);
+  }
+  if (f.cursor) {
+    const [name, id] = decodeCursor(f.cursor, 2);
+    if (!uuid.safeParse(id).success)
+      throw invalid([{ path: 'cursor', code: 'invalid', message: 'invalid cursor' }]);
+    where.push(sql`(o.name, o.id) > (${String(name)}, ${String(id)}::uuid)`);
+  }
+  const run = async (db: DbOrTx) =>
+    db.execute<OrganisationSummary>(sql`
+      SELECT ${summaryColumns} FROM organisations o
+      ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
+      ORDER BY o.name, o.id LIMIT ${f.limit + 1}`);
+  // Trigram thresholds are per transaction so that they never leak into other requests.
+  const r = f.q
+    ? await inTransaction(ctx.db, async (tx) => {
+        await withSearchSettings(tx);
+        return run(tx);
+      })
+    : await run(ctx.db);
+  const rows = r.rows;
+  const more = rows.length > f.limit;
+  const items = more ? rows.slice(0, f.limit) : rows;
+  const last = items.at(-1);
+  return { items, nextCursor: more && last ? encodeCursor([last.name, last.id]) : null };
+}
+
+export async function findOrganisation(db: DbOrTx, id: string, lock = false): Promise<Organisation | null> {
+  if (!uuid.safeParse(id).success) return null;
+  const r = await db.execute<Organisation>(
+    sql`SELECT ${organisationColumns} FROM organisations o WHERE o.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`,
+  );
+  return r.rows[0] ?? null;
+}
+
+/** The organisation or `not_found`; archived ones only for staff. */
+export async function loadOrganisation(
+  ctx: Ctx,
+  db: DbOrTx,
+  id: string,
+  lock = false,
+): Promise<Organisation> {
+  const o = await findOrganisation(db, id, lock);
+  if (!o || (o.archivedAt && !mayIncludeArchived(ctx.actor))) throw notFound('organisation');
+  return o;
+}
+
+function defaultName(names: Record<string, string>, name?: string | null): string {
+  return name || names.en || names.fr || names.es || Object.values(names)[0] || '';
+}
+
+/** The parent must exist and must not be the organisation itself or one of its descendants. */
+async function checkParent(db: DbOrTx, id: string | null, parentId: string): Promise<void> {
+  if (id && parentId === id) throw invalid([{ path: 'parentId', code: 'cycle', message: 'cycle' }]);
+  const parent = await findOrganisation(db, parentId);
+  if (!parent) throw invalid([{ path: 'parentId', code: 'unknown_parent', message: 'unknown parent' }]);
+  if (!id) return;
+  const r = await db.execute(sql`
+    WITH RECURSIVE up(id, depth) AS (
+      SELECT parent_id, 1 FROM organisations WHERE id = ${parentId}
+      UNION ALL SELECT o.parent_id, up.depth + 1 FROM organisations o JOIN up ON o.id = up.id
+      WHERE up.depth < 100)
+    SELECT 1 FROM up WHERE id = ${id} LIMIT 1`);
+  if (r.rows.length > 0) throw invalid([{ path: 'parentId', code: 'cycle', message: 'cycle' }]);
+}
+
+export async function createOrganisation(ctx: Ctx, input: CreateOrganisationInput): Promise<Organisation> {
+  const actor = checkWrite(ctx);
+  const v = parseInput(createOrganisationInput, input);
+  // Staff create anything; a Section coordinator creates organisations into their own Section.
+  if (!isStaff(actor) && !(v.sectionId && coordinatedSections(actor).includes(v.sectionId))) {
+    throw new AppError('forbidden');
+  }
+  return inTransaction(ctx.db, async (tx) => {
+    if (v.parentId) await checkParent(tx, null, v.parentId);
+    if (v.sectionId) await checkGroup(tx, v.sectionId);
+    const name = defaultName(v.names, v.name);
+    let id: string;
+    try {
+      const r = await tx.execute<{ id: string }>(sql`
+        INSERT INTO organisations (kind, names, name, acronym, alt_names, country, parent_id, population, lat, lon,
+          geonames_id, wikidata_id, website, description, created_at, updated_at)
+        VALUES (${v.kind}, ${jsonb(v.names)}, ${name}, ${v.acronym ?? null}, ${textArray(v.altNames ?? [])},
+          ${v.country ?? null}, ${v.parentId ?? null}, ${v.population ?? null}, ${v.lat ?? null}, ${v.lon ?? null},
+          ${v.geonamesId ?? null}, ${v.wikidataId ?? null}, ${v.website ?? null}, ${jsonb(v.description)},
+          ${ctx.now.toISOString()}, ${ctx.now.toISOString()})
+        RETURNING id`);
+      id = r.rows[0].id;
+    } catch (err) {
+      mapConstraintError(err);
+    }
+    const created = (await findOrganisation(tx, id))!;
+    await audit(tx, ctx, { action: 'create', entity: 'organisation', entityId: id, after: created });
+    if (v.sectionId) {
+      await tx.execute(sql`INSERT INTO memberships (member_id, group_id, status, since, created_at, updated_at)
+        VALUES (${id}, ${v.sectionId}, 'active', ${ctx.now.toISOString().slice(0, 10)}, ${ctx.now.toISOString()}, ${ctx.now.toISOString()})`);
+      await audit(tx, ctx, {
+        action: 'create',
+        entity: 'membership',
+        entityId: id,
+        after: { memberId: id, groupId: v.sectionId, status: 'active' },
+      });
+    }
+    return created;
+  });
+}
+
+/** A membership's group must be a Section or a network. */
+export async function checkGroup(db: DbOrTx, groupId: string): Promise<void> {
+  const g = await findOrganisation(db, groupId);
+  if (!g || g.archivedAt)
+    throw invalid([{ path: 'groupId', code: 'unknown_group', message: 'unknown group' }]);
+  if (g.kind !== 'section' && g.kind !== 'network')
+    throw invalid([{ path: 'groupId', code: 'not_a_group', message: 'not a Section or network' }]);
+}
+
+const columnOf: Record<string, string> = {
+  kind: 'kind',
+  name: 'name',
+  acronym: 'acronym',
+  country: 'country',
+  parentId: 'parent_id',
+  population: 'population',
+  lat: 'lat',
+  lon: 'lon',
+  geonamesId: 'geonames_id',
+  wikidataId: 'wikidata_id',
+  website: 'website',
+};
+
+/** Change an organisation. Fails with `conflict` when it changed since `updatedAt`. */
+export async function updateOrganisation(ctx: Ctx, input: UpdateOrganisationInput): Promise<Organisation> {
+  checkWrite(ctx);
+  const v = parseInput(updateOrganisationInput, input);
+  return inTransaction(ctx.db, async (tx) => {
+    await requireManageOrganisation(tx, ctx, v.id);
+    const before = await loadOrganisation(ctx, tx, v.id, true);
+    const seen = new Date(v.updatedAt).toISOString();
+    if (seen !== before.updatedAt) throw new AppError('conflict', { updatedAt: before.updatedAt });
+    // Only staff change what an organisation is or where it sits in the tree.
+    if (!isStaff(ctx.actor) && v.kind !== undefined && v.kind !== before.kind)
+      throw new AppError('forbidden');
+    if (v.parentId) await checkParent(tx, v.id, v.parentId);
+    const sets: SQL[] = [];
+    for (const [key, col] of Object.entries(columnOf)) {
+      const val = (v as Record<string, unknown>)[key];
+      if (val !== undefined) sets.push(sql`${sql.identifier(col)} = ${val ?? null}`);
+    }
+    if (v.names !== undefined) {
+      if (Object.keys(v.names).length === 0)
+        throw invalid([{ path: 'names', code: 'required', message: 'required' }]);
+      sets.push(sql`names = ${jsonb(v.names)}`);
+      if (v.name === undefined) sets.push(sql`name = ${defaultName(v.names, null)}`);
+    }
+    if (v.altNames !== undefined) sets.push(sql`alt_names = ${textArray(v.altNames ?? [])}`);
+    if (v.description !== undefined) sets.push(sql`description = ${jsonb(v.description)}`);
+    // Strictly later than before, so that two saves within one millisecond still differ.
+    sets.push(
+      sql`updated_at = greatest(${ctx.now.toISOString()}::timestamptz, updated_at + interval '1 millisecond')`,
+    );
+    try {
+      await tx.execute(sql`UPDATE organisations SET ${sql.join(sets, sql`, `)} WHERE id = ${v.id}`);
+    } catch (err) {
+      mapConstraintError(err);
+    }
+    const after = (await findOrganisation(tx, v.id))!;
+    await audit(tx, ctx, { action: 'update', entity: 'organisation', entityId: v.id, before, after });
+    return after;
+  });
+}
+
+/** Archive (never delete: memberships, talks and the ledger keep pointing at it). */
+export async function archiveOrganisation(
+  ctx: Ctx,
+  input: { id: string; restore?: boolean },
+): Promise<Organisation> {
+  const actor = checkWrite(ctx);
+  const id = parseInput(uuid, input.id);
+  return inTransaction(ctx.db, async (tx) => {
+    const before = await findOrganisation(tx, id, true);
+    if (!before) throw notFound('organisation');
+    // Staff, or the coordinator of a Section it belongs to (a member may not archive itself).
+    const coordinator =
+      !isStaff(actor) &&
+      coordinatedSections(actor).length > 0 &&
+      !coordinatedSections(actor).includes(id) &&
+      (await canManageOrganisation(tx, actor, id));
+    if (!isStaff(actor) && !coordinator) throw new AppError('forbidden');
+    if (!isStaff(actor) && before.archivedAt) throw notFound('organisation');
+    await tx.execute(sql`UPDATE organisations SET archived_at = ${input.restore ? null : ctx.now.toISOString()},
+      updated_at = greatest(${ctx.now.toISOString()}::timestamptz, updated_at + interval '1 millisecond') WHERE id = ${id}`);
+    const after = (await findOrganisation(tx, id))!;
+    await audit(tx, ctx, {
+      action: input.restore ? 'restore' : 'archive',
+      entity: 'organisation',
+      entityId: id,
+      before: { archivedAt: before.archivedAt },
+      after: { archivedAt: after.archivedAt },
+    });
+    return after;
+  });
+}
+
+export interface OrganisationDetail {
+  organisation: Organisation;
+  parent: OrganisationSummary | null;
+  childrenCount: number;
+  /** Sections and networks this organisation belongs to. */
+  memberships: Membership[];
+  /** For a Section or network: how many active members it has. */
+  memberCount: number;
+  people: OrganisationPerson[];
+  permissions: {
+    edit: boolean;
+    archive: boolean;
+    manageMemberships: string[] | 'all';
+    managePeople: boolean;
+  };
+}
+
+/** An organisation with its parent, memberships and people (contacts only where allowed; audited). */
+export async function getOrganisation(ctx: Ctx, input: { id: string }): Promise<OrganisationDetail> {
+  checkRead(ctx);
+  const id = parseInput(uuid, input.id);
+  return inTransaction(ctx.db, async (tx) => {
+    const organisation = await loadOrganisation(ctx, tx, id);
+    // One after the other: they share the transaction's connection.
+    const parent = organisation.parentId
+      ? await tx.execute<OrganisationSummary>(
+          sql`SELECT ${summaryColumns} FROM organisations o WHERE o.id = ${organisation.parentId}`,
+        )
+      : { rows: [] as OrganisationSummary[] };
+    const counts = await tx.execute<{ children: number; members: number }>(sql`SELECT
+        (SELECT count(*)::int FROM organisations WHERE parent_id = ${id} AND archived_at IS NULL) AS children,
+        (SELECT count(*)::int FROM memberships WHERE group_id = ${id} AND status = 'active') AS members`);
+    const memberships = await membershipsOf(ctx, tx, id);
+    const people = await peopleOfOrganisation(ctx, tx, id);
+    const manage = await canManageOrganisation(tx, ctx.actor, id);
+    const staff = isStaff(ctx.actor);
+    const coordinated = coordinatedSections(ctx.actor);
+    return {
+      organisation,
+      parent: parent.rows[0] ?? null,
+      childrenCount: counts.rows[0].children,
+      memberCount: counts.rows[0].members,
+      memberships,
+      people,
+      permissions: {
+        edit: manage,
+        archive: staff || (manage && coordinated.length > 0 && !coordinated.includes(id)),
+        manageMemberships: staff ? 'all' : coordinated,
+        managePeople: manage,
+      },
+    };
+  });
+}
+
+/** Sections (and networks) with their number of active members. */
+export async function listSections(ctx: Ctx): Promise<(OrganisationSummary & { memberCount: number })[]> {
+  checkRead(ctx);
+  const r = await ctx.db.execute<OrganisationSummary & { memberCount: number }>(sql`
+    SELECT ${summaryColumns},
+      (SELECT count(*)::int FROM memberships m WHERE m.group_id = o.id AND m.status = 'active') AS "memberCount"
+    FROM organisations o WHERE o.kind IN ('section', 'network') AND o.archived_at IS NULL
+    ORDER BY o.kind DESC, o.name, o.id`);
+  return r.rows;
+}
+
+/** Names of organisations by id (for labels in lists and forms). */
+export async function organisationNames(
+  db: DbOrTx,
+  ids: string[],
+): Promise<Map<string, OrganisationSummary>> {
+  if (ids.length === 0) return new Map();
+  const r = await db.execute<OrganisationSummary>(
+    sql`SELECT ${summaryColumns} FROM organisations o WHERE o.id = ANY(${sqlUuids(ids)})`,
+  );
+  return new Map(r.rows.map((o) => [o.id, o]));
+}

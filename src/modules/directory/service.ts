@@ -1,0 +1,11 @@
+/**
+ * The directory's use cases: organisations, Sections and memberships, people, their roles and
+ * contact details, search. Each checks permissions itself, writes in one transaction and audits.
+ */
+
+export { contactKinds, type FieldError } from './service-input.ts';
+export * from './service-memberships.ts';
+export * from './service-organisations.ts';
+export * from './service-people.ts';
+export type { Organisation, OrganisationSummary } from './service-rows.ts';
+export * from './service-search.ts';
