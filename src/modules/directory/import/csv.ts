@@ -52,6 +52,7 @@ const text = (max: number) =>
     .trim()
     .max(max, `longer than ${max} characters`)
     .refine(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
       (s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(s),
       'contains control characters',
     );
@@ -139,6 +140,7 @@ function decode(input: string | Uint8Array): string {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // NUL and U+FFFD (what a lenient decoder made of invalid bytes) never occur in a real CSV file.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
   if (/[\u0000\ufffd]/.test(text)) throw new AppError('invalid_csv', { reason: 'binary' });
   if (text.trim() === '') throw new AppError('invalid_csv', { reason: 'empty' });
   return text;
