@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import type { Actor } from '../context.ts';
+import type { DbOrTx } from '../db/tx.ts';
+import type { Role } from '../policy/roles.ts';
+import { assertNotLimited, type Limits, lockKey, mfaKey, recordAttempt } from './rate-limit.ts';
+import { totpStep } from './totp.ts';
+
+/**
+ * Check a TOTP code for a user: limited like passwords (per user), and each time step accepted
+ * once, so that a code seen over a shoulder cannot be used again. Call inside a transaction;
+ * returns false (after recording the failure) when the code is wrong.
+ */
+export async function checkTotpCode(
+  tx: DbOrTx,
+  userId: string,
+  secret: string,
+  code: string,
+  now: Date,
+  limits: Limits,
+): Promise<boolean> {
+  const key = mfaKey(userId);
+  await lockKey(tx, key);
+  await assertNotLimited(tx, [key], now, limits);
+  const step = totpStep(secret, code, now);
+  const usedKey = `totp-used:${userId}:${step}`;
+  const replay =
+    step !== null &&
+    (await tx.execute(sql`SELECT 1 FROM login_attempts WHERE key = ${usedKey} LIMIT 1`)).rows.length > 0;
+  if (step === null || replay) {
+    await recordAttempt(tx, [key], false, now);
+    return false;
+  }
+  await recordAttempt(tx, [key, usedKey], true, now);
+  const old = new Date(now.getTime() - 24 * 3600_000).toISOString();
+  await tx.execute(
+    sql`DELETE FROM login_attempts WHERE key LIKE ${`totp-used:${userId}:%`} AND at < ${old}`,
+  );
+  return true;
+}
+
+/** Roles for which admins require a second factor. */
+export async function rolesRequiringMfa(db: DbOrTx): Promise<Role[]> {
+  const r = await db.execute<{ role: Role }>(
+    sql`SELECT role FROM role_mfa_policy WHERE required ORDER BY role`,
+  );
+  return r.rows.map((x) => x.role);
+}
+
+/** True when the actor holds a role that requires a second factor but this session has none. */
+export async function mustEnrolMfa(db: DbOrTx, actor: Actor | null): Promise<boolean> {
+  // Sessions that passed a second factor, and API tokens (created from such a session), are fine.
+  if (!actor || actor.mfa || actor.tokenScopes || actor.roles.length === 0) return false;
+  const required = await rolesRequiringMfa(db);
+  return actor.roles.some((g) => required.includes(g.role));
+}

@@ -1,0 +1,184 @@
+import { sql } from 'drizzle-orm';
+import type { Config } from '../../config.ts';
+import { audit } from '../audit/audit.ts';
+import type { Actor, Ctx } from '../context.ts';
+import { inTransaction } from '../db/tx.ts';
+import { AppError } from '../errors.ts';
+import { isLocale } from '../i18n/i18n.ts';
+import type { Jobs } from '../jobs/jobs.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { requireActor, requireScope } from '../policy/policy.ts';
+import type { Role } from '../policy/roles.ts';
+import { checkTotpCode } from './mfa.ts';
+import { verifyPassword } from './passwords.ts';
+import { assertNotLimited, emailKey, ipKey, type Limits, lockKey, recordAttempt } from './rate-limit.ts';
+import { createSessionFor, deleteSession } from './sessions.ts';
+import { findUserByEmail, findUserById, publicUser, rolesOfUser } from './users.ts';
+
+export { acceptInvitation, checkOneTimeToken, inviteUser, requestPasswordReset, resetPassword } from './onboarding.ts';
+export { grantRole, revokeRole, setRoleMfaRequirement } from './roles.ts';
+export {
+  confirmTotp,
+  createApiToken,
+  disableTotp,
+  enrolTotp,
+  listApiTokens,
+  revokeApiToken,
+  totpEnrolment,
+} from './security.ts';
+
+/** The services the account use cases need besides the context: settings, the mailer, jobs. */
+export interface AuthDeps {
+  config: Config;
+  mailer: Mailer;
+  jobs: Jobs;
+}
+
+export const loginLimits = (config: Pick<Config, 'LOGIN_MAX_ATTEMPTS' | 'LOGIN_WINDOW_MINUTES'>): Limits => ({
+  max: config.LOGIN_MAX_ATTEMPTS,
+  windowMinutes: config.LOGIN_WINDOW_MINUTES,
+});
+
+/** The user as an actor for audit events written before the session exists. */
+const selfActor = (u: { id: string; email: string; name: string }): Actor => ({
+  userId: u.id,
+  email: u.email,
+  name: u.name,
+  roles: [],
+  mfa: false,
+});
+
+export interface SignInResult {
+  userId: string;
+  cookie: string;
+  /** The user has a second factor: the session acts as nobody until the code is entered. */
+  mfaPending: boolean;
+}
+
+/**
+ * Email and password to a new session. Failures are counted per email and per address, and
+ * after LOGIN_MAX_ATTEMPTS within LOGIN_WINDOW_MINUTES the answer is `rate_limited`, whatever
+ * the password.
+ */
+export async function signIn(
+  ctx: Ctx,
+  input: { email: string; password: string; ip: string; userAgent?: string | null; replaceSessionId?: string | null },
+  deps: Pick<AuthDeps, 'config'>,
+): Promise<SignInResult> {
+  const limits = loginLimits(deps.config);
+  const ek = emailKey(input.email);
+  const ik = ipKey(input.ip);
+  const result = await inTransaction(ctx.db, async (tx) => {
+    await lockKey(tx, ek);
+    await assertNotLimited(tx, [ek, ik], ctx.now, limits);
+    const user = input.email.trim() ? await findUserByEmail(tx, input.email) : null;
+    const active = user?.status === 'active';
+    const ok = await verifyPassword(active ? user.passwordHash : null, input.password);
+    if (!user || !ok) {
+      await recordAttempt(tx, [ek, ik], false, ctx.now);
+      return null;
+    }
+    await recordAttempt(tx, [ek], true, ctx.now);
+    // A new session id at every sign-in: a session planted before sign-in is worth nothing.
+    if (input.replaceSessionId) await deleteSession(tx, input.replaceSessionId);
+    const cookie = await createSessionFor(tx, user.id, {
+      mfaPassed: false,
+      ttlHours: deps.config.SESSION_TTL_HOURS,
+      userAgent: input.userAgent,
+      now: ctx.now,
+    });
+    await audit(
+      tx,
+      { ...ctx, actor: selfActor(user) },
+      { action: 'login', entity: 'user', entityId: user.id, after: { mfaPending: user.totpEnabled } },
+    );
+    return { userId: user.id, cookie, mfaPending: user.totpEnabled };
+  });
+  if (!result) throw new AppError('invalid_credentials');
+  return result;
+}
+
+/** The second step of a sign-in with TOTP: the code turns the pending session into a full one. */
+export async function verifyMfa(
+  ctx: Ctx,
+  input: { sessionId: string; code: string },
+  deps: Pick<AuthDeps, 'config'>,
+): Promise<void> {
+  const ok = await inTransaction(ctx.db, async (tx) => {
+    const r = await tx.execute<{ user_id: string; email: string; name: string; totp_secret: string | null }>(sql`
+      SELECT s.user_id, u.email, u.name, u.totp_secret FROM auth_sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = ${input.sessionId} AND s.expires_at > ${ctx.now.toISOString()} AND u.totp_enabled
+      FOR UPDATE OF s`);
+    const row = r.rows[0];
+    if (!row?.totp_secret) throw new AppError('unauthenticated');
+    if (!(await checkTotpCode(tx, row.user_id, row.totp_secret, input.code, ctx.now, loginLimits(deps.config)))) {
+      return false;
+    }
+    await tx.execute(sql`UPDATE auth_sessions SET mfa_passed = true WHERE id = ${input.sessionId}`);
+    await audit(
+      tx,
+      { ...ctx, actor: selfActor({ id: row.user_id, email: row.email, name: row.name }) },
+      { action: 'mfa_passed', entity: 'user', entityId: row.user_id },
+    );
+    return true;
+  });
+  if (!ok) throw new AppError('invalid_mfa_code');
+}
+
+/** End a session (signed in or waiting for its second factor). */
+export async function signOut(ctx: Ctx, input: { sessionId: string }): Promise<void> {
+  await inTransaction(ctx.db, async (tx) => {
+    const r = await tx.execute<{ user_id: string }>(
+      sql`DELETE FROM auth_sessions WHERE id = ${input.sessionId} RETURNING user_id`,
+    );
+    if (r.rows[0] && ctx.actor) {
+      await audit(tx, ctx, { action: 'logout', entity: 'user', entityId: r.rows[0].user_id });
+    }
+  });
+}
+
+export interface Me {
+  id: string;
+  email: string;
+  name: string;
+  locale: string | null;
+  status: string;
+  totpEnabled: boolean;
+  roles: { id: string; role: Role; scopeOrgId: string | null }[];
+}
+
+export async function getMe(ctx: Ctx): Promise<Me> {
+  const actor = requireActor(ctx);
+  requireScope(ctx, 'read');
+  const u = await findUserById(ctx.db, actor.userId);
+  if (!u) throw new AppError('unauthenticated');
+  return { ...publicUser(u), roles: await rolesOfUser(ctx.db, u.id) };
+}
+
+/** The signed-in user's own name and language. */
+export async function updateProfile(ctx: Ctx, input: { name: string; locale: string | null }): Promise<void> {
+  const actor = requireActor(ctx);
+  requireScope(ctx, 'write');
+  const name = input.name.trim();
+  if (!name || name.length > 200) {
+    throw new AppError('validation_failed', [{ path: 'name', code: 'required', message: 'required, at most 200 characters' }]);
+  }
+  const locale = input.locale === null || input.locale === '' ? null : input.locale;
+  if (locale !== null && !isLocale(locale)) {
+    throw new AppError('validation_failed', [{ path: 'locale', code: 'invalid_locale', message: 'unknown language' }]);
+  }
+  await inTransaction(ctx.db, async (tx) => {
+    const before = await findUserById(tx, actor.userId, true);
+    if (!before) throw new AppError('unauthenticated');
+    await tx.execute(
+      sql`UPDATE users SET name = ${name}, locale = ${locale}, updated_at = ${ctx.now.toISOString()} WHERE id = ${actor.userId}`,
+    );
+    await audit(tx, ctx, {
+      action: 'update',
+      entity: 'user',
+      entityId: actor.userId,
+      before: { name: before.name, locale: before.locale },
+      after: { name, locale },
+    });
+  });
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { createApiToken, createSessionFor, createUser } from '../../src/core/auth/index.ts';
+import { SESSION_COOKIE } from '../../src/core/auth/tokens.ts';
+import type { Actor } from '../../src/core/context.ts';
+import { csrfToken } from '../../src/core/http/csrf.ts';
+import type { Role } from '../../src/core/policy/roles.ts';
+import type { TestApp } from './app.ts';
+
+export interface SignedIn {
+  userId: string;
+  email: string;
+  /** The whole `Cookie` header value (`pt_session=…`). */
+  cookie: string;
+  csrf: string;
+  actor: Actor;
+  /** Headers for `app.inject`: the session cookie and the CSRF token, plus any given. */
+  headers(extra?: Record<string, string>): Record<string, string>;
+}
+
+const uniqueEmail = (role: string) => `${role}-${randomBytes(5).toString('hex')}@test.example`;
+
+/**
+ * A new user holding `role` (optionally for one organisation) with a signed-in session. The
+ * session counts as having passed its second factor unless `mfaPassed: false`.
+ */
+export async function loginAs(
+  testApp: TestApp,
+  opts: { role?: Role | null; scopeOrgId?: string | null; email?: string; name?: string; mfaPassed?: boolean } = {},
+): Promise<SignedIn> {
+  const role = opts.role === undefined ? 'member' : opts.role;
+  const email = opts.email ?? uniqueEmail(role ?? 'user');
+  const name = opts.name ?? `Test ${role ?? 'user'}`;
+  const roles = role ? [{ role, scopeOrgId: opts.scopeOrgId ?? null }] : [];
+  const db = testApp.services.database.db;
+  const userId = await createUser(db, { email, name, password: randomBytes(12).toString('base64url'), roles });
+  const value = await createSessionFor(db, userId, { mfaPassed: opts.mfaPassed ?? true });
+  const csrf = csrfToken(testApp.services.secret, value);
+  const cookie = `${SESSION_COOKIE}=${value}`;
+  const mfa = opts.mfaPassed ?? true;
+  return {
+    userId,
+    email,
+    cookie,
+    csrf,
+    actor: { userId, email, name, roles: roles.map((g) => ({ ...g })), mfa },
+    headers: (extra = {}) => ({ cookie, 'x-csrf-token': csrf, ...extra }),
+  };
+}
+
+/** A bearer token with `scopes` for a new user holding `role`: use as `authorization: Bearer <token>`. */
+export async function apiTokenFor(
+  testApp: TestApp,
+  role: Role | null,
+  scopes: ('read' | 'write' | 'admin')[],
+  opts: { scopeOrgId?: string | null } = {},
+): Promise<string> {
+  const user = await loginAs(testApp, { role, scopeOrgId: opts.scopeOrgId });
+  const created = await createApiToken(testApp.ctx(user.actor), { name: 'test token', scopes });
+  return created.token;
+}
