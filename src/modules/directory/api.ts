@@ -1,4 +1,447 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppServices } from '../../core/http/types.ts';
+import * as s from './api-schemas.ts';
+import { organisationsExport, peopleExport } from './exports.ts';
+import { organisationKinds, personRoleKinds } from './schema.ts';
+import {
+  addContact,
+  addMembership,
+  archiveOrganisation,
+  archivePerson,
+  assignPersonRole,
+  createOrganisation,
+  createPerson,
+  endMembership,
+  endPersonRole,
+  getOrganisation,
+  getPerson,
+  listMemberships,
+  listOrganisations,
+  listPeople,
+  listSections,
+  removeContact,
+  searchDirectory,
+  updateMembership,
+  updateOrganisation,
+  updatePerson,
+} from './service.ts';
+import {
+  createOrganisationInput,
+  membershipInput,
+  membershipUpdateInput,
+  personInput,
+  personUpdateInput,
+  updateOrganisationInput,
+} from './service-input.ts';
 
-export async function directoryApi(_app: FastifyInstance, _services: AppServices): Promise<void> {}
+const tags = ['directory'];
+const errors = { 400: s.errorResponse, 401: s.errorResponse, 403: s.errorResponse, 404: s.errorResponse };
+const writeErrors = { ...errors, 409: s.errorResponse };
+const security: { [k: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
+const P = '/api/v1/directory';
+
+const listQuery = z
+  .object({
+    kind: z.enum(organisationKinds).optional(),
+    country: z.string().max(2).optional().describe('ISO 3166-1 alpha-2'),
+    section: z.uuid().optional().describe('Only active members of this Section (or network)'),
+    q: z.string().max(200).optional(),
+    cursor: z.string().max(1000).optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    includeArchived: s.bool.optional().describe('Staff only'),
+  })
+  .strict();
+type ListQuery = z.infer<typeof listQuery>;
+const listFilters = (q: ListQuery) => ({ ...q, includeArchived: q.includeArchived === 'true' });
+
+const peopleQuery = z
+  .object({
+    q: z.string().max(200).optional(),
+    organisationId: z.uuid().optional(),
+    role: z.enum(personRoleKinds).optional(),
+    cursor: z.string().max(1000).optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+  })
+  .strict();
+
+// Bodies of nested routes: the person comes from the path.
+const rolesBody = z
+  .object({
+    organisationId: z.uuid(),
+    role: z.enum(personRoleKinds),
+    since: z.iso.date().nullish(),
+    until: z.iso.date().nullish(),
+  })
+  .strict();
+const contactBody = z
+  .object({
+    kind: z.enum(['email', 'phone', 'address', 'other']),
+    value: z.string().min(1).max(500),
+    confidentiality: z.enum(['public', 'network', 'restricted']).optional(),
+  })
+  .strict();
+
+const endBody = z.object({ until: z.iso.date().nullish() }).strict();
+
+function attachment(reply: FastifyReply, name: string, format: 'csv' | 'json') {
+  reply
+    .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}.${format}"`)
+    .header('cache-control', 'no-store');
+}
+
+/** The directory's JSON API: `/api/v1/directory/...`, one Zod schema per endpoint. */
+export async function directoryApi(fastify: FastifyInstance, _services: AppServices): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    `${P}/organisations`,
+    {
+      schema: {
+        tags,
+        summary: 'List organisations by name, filtered, keyset-paginated',
+        querystring: listQuery,
+        response: { 200: s.page(s.organisationSummary), ...errors },
+      },
+    },
+    async (request) => listOrganisations(request.ctx(), listFilters(request.query)),
+  );
+
+  app.get(
+    `${P}/search`,
+    {
+      schema: {
+        tags,
+        summary: 'Search organisations and people across spellings and scripts ("Kiev" finds Kyiv)',
+        querystring: z
+          .object({
+            q: z.string().min(1).max(200),
+            kind: z.enum(organisationKinds).optional(),
+            limit: z.coerce.number().int().min(1).max(100).optional(),
+          })
+          .strict(),
+        response: { 200: s.searchResult, ...errors },
+      },
+    },
+    async (request) => searchDirectory(request.ctx(), request.query),
+  );
+
+  for (const format of ['csv', 'json'] as const) {
+    app.get(
+      `${P}/organisations.${format}`,
+      {
+        schema: {
+          tags,
+          summary: `Export organisations as ${format.toUpperCase()} (same filters as the list)`,
+          querystring: listQuery.omit({ cursor: true, limit: true }),
+          produces: [format === 'csv' ? 'text/csv' : 'application/json'],
+        },
+      },
+      async (request, reply) => {
+        const stream = await organisationsExport(request.ctx(), listFilters(request.query), format);
+        attachment(reply, 'organisations', format);
+        return reply.send(stream);
+      },
+    );
+    app.get(
+      `${P}/people.${format}`,
+      {
+        schema: {
+          tags,
+          summary: `Export people with their roles as ${format.toUpperCase()} (contacts only where allowed; audited)`,
+          querystring: peopleQuery.omit({ cursor: true, limit: true }),
+          produces: [format === 'csv' ? 'text/csv' : 'application/json'],
+        },
+      },
+      async (request, reply) => {
+        const stream = await peopleExport(request.ctx(), request.query, format);
+        attachment(reply, 'people', format);
+        return reply.send(stream);
+      },
+    );
+  }
+
+  app.get(
+    `${P}/organisations/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'An organisation with its parent, memberships and people',
+        params: s.idParams,
+        response: { 200: s.organisationDetail, ...errors },
+      },
+    },
+    async (request) => getOrganisation(request.ctx(), { id: request.params.id }),
+  );
+
+  app.post(
+    `${P}/organisations`,
+    {
+      schema: {
+        tags,
+        summary: 'Create an organisation (staff; a Section coordinator into their Section)',
+        security,
+        body: createOrganisationInput,
+        response: { 201: s.organisation, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return createOrganisation(request.ctx(), request.body);
+    },
+  );
+
+  app.patch(
+    `${P}/organisations/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Change an organisation (send the `updatedAt` you read)',
+        security,
+        params: s.idParams,
+        body: updateOrganisationInput.omit({ id: true }),
+        response: { 200: s.organisation, ...writeErrors },
+      },
+    },
+    async (request) => updateOrganisation(request.ctx(), { ...request.body, id: request.params.id }),
+  );
+
+  app.post(
+    `${P}/organisations/:id/archive`,
+    {
+      schema: {
+        tags,
+        summary: 'Archive an organisation (or restore it with `restore: true`)',
+        security,
+        params: s.idParams,
+        body: z.object({ restore: z.boolean().optional() }).strict().optional(),
+        response: { 200: s.organisation, ...writeErrors },
+      },
+    },
+    async (request) =>
+      archiveOrganisation(request.ctx(), { id: request.params.id, restore: request.body?.restore }),
+  );
+
+  app.get(
+    `${P}/sections`,
+    {
+      schema: {
+        tags,
+        summary: 'Sections and networks with their number of active members',
+        response: { 200: z.object({ items: z.array(s.section) }), ...errors },
+      },
+    },
+    async (request) => ({ items: await listSections(request.ctx()) }),
+  );
+
+  app.get(
+    `${P}/memberships`,
+    {
+      schema: {
+        tags,
+        summary: 'Memberships of a Section or of an organisation',
+        querystring: z
+          .object({
+            groupId: z.uuid().optional(),
+            memberId: z.uuid().optional(),
+            status: z.enum(['active', 'pending', 'suspended', 'ended']).optional(),
+            cursor: z.string().max(1000).optional(),
+            limit: z.coerce.number().int().min(1).max(100).optional(),
+          })
+          .strict(),
+        response: { 200: s.page(s.membership), ...errors },
+      },
+    },
+    async (request) => listMemberships(request.ctx(), request.query),
+  );
+
+  app.post(
+    `${P}/memberships`,
+    {
+      schema: {
+        tags,
+        summary: 'Add an organisation to a Section or network',
+        security,
+        body: membershipInput,
+        response: { 201: s.membership, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return addMembership(request.ctx(), request.body);
+    },
+  );
+
+  app.patch(
+    `${P}/memberships/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Change a membership (status, dates, note)',
+        security,
+        params: s.idParams,
+        body: membershipUpdateInput.omit({ id: true }),
+        response: { 200: s.membership, ...writeErrors },
+      },
+    },
+    async (request) => updateMembership(request.ctx(), { ...request.body, id: request.params.id }),
+  );
+
+  app.post(
+    `${P}/memberships/:id/end`,
+    {
+      schema: {
+        tags,
+        summary: 'End a membership (today unless `until` is given)',
+        security,
+        params: s.idParams,
+        body: endBody.optional(),
+        response: { 200: s.membership, ...writeErrors },
+      },
+    },
+    async (request) => endMembership(request.ctx(), { id: request.params.id, until: request.body?.until }),
+  );
+
+  app.get(
+    `${P}/people`,
+    {
+      schema: {
+        tags,
+        summary:
+          'People with their roles (contact details only where allowed; reads of restricted ones are audited)',
+        querystring: peopleQuery,
+        response: { 200: s.page(s.person), ...errors },
+      },
+    },
+    async (request) => listPeople(request.ctx(), request.query),
+  );
+
+  app.post(
+    `${P}/people`,
+    {
+      schema: {
+        tags,
+        summary: 'Add a person, optionally with a role in an organisation',
+        security,
+        body: personInput,
+        response: { 201: s.person, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return createPerson(request.ctx(), request.body);
+    },
+  );
+
+  app.get(
+    `${P}/people/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'A person with roles and the contact details the caller may see',
+        params: s.idParams,
+        response: { 200: s.person, ...errors },
+      },
+    },
+    async (request) => getPerson(request.ctx(), { id: request.params.id }),
+  );
+
+  app.patch(
+    `${P}/people/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Change a person (send the `updatedAt` you read)',
+        security,
+        params: s.idParams,
+        body: personUpdateInput.omit({ id: true }),
+        response: { 200: s.person, ...writeErrors },
+      },
+    },
+    async (request) => updatePerson(request.ctx(), { ...request.body, id: request.params.id }),
+  );
+
+  app.post(
+    `${P}/people/:id/archive`,
+    {
+      schema: {
+        tags,
+        summary: 'Archive a person',
+        security,
+        params: s.idParams,
+        response: { 200: s.person, ...writeErrors },
+      },
+    },
+    async (request) => archivePerson(request.ctx(), { id: request.params.id }),
+  );
+
+  app.post(
+    `${P}/people/:id/roles`,
+    {
+      schema: {
+        tags,
+        summary: 'Give a person a role in an organisation',
+        security,
+        params: s.idParams,
+        body: rolesBody,
+        response: { 201: s.personRole, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return assignPersonRole(request.ctx(), { ...request.body, personId: request.params.id });
+    },
+  );
+
+  app.post(
+    `${P}/roles/:id/end`,
+    {
+      schema: {
+        tags,
+        summary: "End a person's role (today unless `until` is given)",
+        security,
+        params: s.idParams,
+        body: endBody.optional(),
+        response: { 200: s.personRole, ...writeErrors },
+      },
+    },
+    async (request) => endPersonRole(request.ctx(), { id: request.params.id, until: request.body?.until }),
+  );
+
+  app.post(
+    `${P}/people/:id/contacts`,
+    {
+      schema: {
+        tags,
+        summary: 'Add a contact detail to a person (restricted by default)',
+        security,
+        params: s.idParams,
+        body: contactBody,
+        response: { 201: s.contact, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return addContact(request.ctx(), { ...request.body, personId: request.params.id });
+    },
+  );
+
+  app.delete(
+    `${P}/contacts/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Remove a contact detail',
+        security,
+        params: s.idParams,
+        response: { 204: z.void().describe('Removed'), ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      await removeContact(request.ctx(), { id: request.params.id });
+      return reply.code(204).send();
+    },
+  );
+}

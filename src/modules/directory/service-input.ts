@@ -33,7 +33,14 @@ export const langCode = z.string().regex(/^[a-z]{2,3}$/, { message: 'invalid_lan
 /** One value per language, e.g. `{ en: 'Kyiv', uk: 'Київ' }`. */
 export const i18nText = (max: number) =>
   z
-    .record(langCode, z.string().trim().max(max, { message: 'too_long' }))
+    .record(
+      langCode,
+      z
+        .string()
+        .trim()
+        .max(max, { message: 'too_long' })
+        .refine((s) => !hasControlChars(s), { message: 'invalid' }),
+    )
     .transform((v) => Object.fromEntries(Object.entries(v).filter(([, s]) => s.length > 0)))
     .refine((v) => Object.keys(v).length <= 20, { message: 'too_many' });
 
@@ -104,7 +111,7 @@ export const updateOrganisationInput = z
   .extend({
     id: uuid,
     /** The `updatedAt` the editor saw: a newer one in the database means someone else saved first. */
-    updatedAt: z.union([z.iso.datetime({ offset: true, message: 'invalid_date' }), z.date()]),
+    updatedAt: z.iso.datetime({ offset: true, message: 'invalid_date' }),
   })
   .strict();
 export type UpdateOrganisationInput = z.input<typeof updateOrganisationInput>;
@@ -147,7 +154,7 @@ export const personInput = z
 export const personUpdateInput = z
   .object({
     id: uuid,
-    updatedAt: z.union([z.iso.datetime({ offset: true, message: 'invalid_date' }), z.date()]),
+    updatedAt: z.iso.datetime({ offset: true, message: 'invalid_date' }),
     name: text(200).optional(),
     names: i18nText(200).nullish(),
     title: optionalText(200),
