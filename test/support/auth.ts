@@ -58,3 +58,38 @@ export async function apiTokenFor(
   const created = await createApiToken(testApp.ctx(user.actor), { name: 'test token', scopes });
   return created.token;
 }
+
+/** An anonymous visit to a page with a form: its `pt_anon` cookie and the form's CSRF token. */
+export async function anonymousForm(
+  testApp: TestApp,
+  url = '/login',
+): Promise<{ cookie: string; csrf: string; body: string; status: number }> {
+  const res = await testApp.app.inject({ method: 'GET', url });
+  const anon = res.cookies.find((c) => c.name === 'pt_anon')?.value;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? '';
+  return { cookie: anon ? `pt_anon=${anon}` : '', csrf, body: res.body, status: res.statusCode };
+}
+
+/** POST a urlencoded form (repeated fields as arrays), as a browser without JavaScript does. */
+export function postForm(
+  testApp: TestApp,
+  url: string,
+  fields: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+) {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+  return testApp.app.inject({
+    method: 'POST',
+    url,
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: body.toString(),
+  });
+}
+
+/** The session cookie a response set, as a `Cookie` header value. */
+export function sessionCookieOf(res: { cookies: { name: string; value: string }[] }): string {
+  const c = res.cookies.find((x) => x.name === SESSION_COOKIE);
+  if (!c) throw new Error('no session cookie in the response');
+  return `${SESSION_COOKIE}=${c.value}`;
+}

@@ -14,7 +14,7 @@ const ALLOWED = [/^\/account\/totp(\/|$|\?)/, /^\/logout(\?|$)/, /^\/login(\/|\?
  */
 export function registerMfaGuard(app: FastifyInstance, services: AppServices): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.actor || request.actor.tokenScopes || request.actor.mfa) return;
+    if (!request.actor || request.actor.tokenScopes || request.actor.roles.length === 0) return;
     if (ALLOWED.some((re) => re.test(request.url))) return;
     if (!(await mustEnrolMfa(services.database.db, request.actor))) return;
     if (wantsHtml(request)) return reply.redirect('/account/totp', 303);

@@ -46,10 +46,14 @@ export async function rolesRequiringMfa(db: DbOrTx): Promise<Role[]> {
   return r.rows.map((x) => x.role);
 }
 
-/** True when the actor holds a role that requires a second factor but this session has none. */
+/** True when the actor holds a role that requires a second factor but has not set one up. */
 export async function mustEnrolMfa(db: DbOrTx, actor: Actor | null): Promise<boolean> {
-  // Sessions that passed a second factor, and API tokens (created from such a session), are fine.
-  if (!actor || actor.mfa || actor.tokenScopes || actor.roles.length === 0) return false;
-  const required = await rolesRequiringMfa(db);
-  return actor.roles.some((g) => required.includes(g.role));
+  // API tokens are exempt: they are created from a browser session, which had to enrol first.
+  if (!actor || actor.tokenScopes || actor.roles.length === 0) return false;
+  const r = await db.execute<{ must: boolean }>(sql`
+    SELECT NOT u.totp_enabled AND EXISTS (
+      SELECT 1 FROM role_mfa_policy p JOIN user_roles ur ON ur.role = p.role
+      WHERE p.required AND ur.user_id = u.id) AS must
+    FROM users u WHERE u.id = ${actor.userId}`);
+  return r.rows[0]?.must ?? false;
 }

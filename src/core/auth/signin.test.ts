@@ -1,16 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { loginAs } from '../../../test/support/auth.ts';
+import { anonymousForm as anon, loginAs } from '../../../test/support/auth.ts';
 import { createUser } from './index.ts';
-
-/** A fresh anonymous visit: the `pt_anon` cookie and the CSRF token of the login form. */
-export async function anonymousForm(app: TestApp['app'], url = '/login') {
-  const res = await app.inject({ method: 'GET', url });
-  const anon = res.cookies.find((c) => c.name === 'pt_anon')!.value;
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)![1];
-  return { cookie: `pt_anon=${anon}`, csrf, body: res.body, status: res.statusCode };
-}
 
 const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
 const formHeaders = (cookie: string) => ({ cookie, 'content-type': 'application/x-www-form-urlencoded' });
@@ -36,7 +28,7 @@ describe('sign-in', () => {
   });
 
   it('signs in with the form, sets a secure HttpOnly Lax cookie and a session row', async () => {
-    const f = await anonymousForm(t.app);
+    const f = await anon(t);
     const res = await t.app.inject({
       method: 'POST',
       url: '/login',
@@ -60,7 +52,7 @@ describe('sign-in', () => {
   });
 
   it('keeps the email and shows the error in the form, in the user language', async () => {
-    const f = await anonymousForm(t.app, '/login?lang=fr');
+    const f = await anon(t, '/login?lang=fr');
     const res = await t.app.inject({
       method: 'POST',
       url: '/login',
@@ -74,7 +66,7 @@ describe('sign-in', () => {
   });
 
   it('rejects a form POST without its CSRF token', async () => {
-    const f = await anonymousForm(t.app);
+    const f = await anon(t);
     const res = await t.app.inject({
       method: 'POST',
       url: '/login',
