@@ -36,32 +36,39 @@ type OrgRow = typeof organisations.$inferSelect;
  * country and name (case-insensitive).
  */
 async function findExisting(tx: Tx, f: OrganisationFields): Promise<OrgRow | undefined> {
-  const byWikidata = f.wikidataId
-    ? (await tx.select().from(organisations).where(eq(organisations.wikidataId, f.wikidataId)).limit(1))[0]
-    : undefined;
-  const byGeonames = f.geonamesId
-    ? (await tx.select().from(organisations).where(eq(organisations.geonamesId, f.geonamesId)).limit(1))[0]
-    : undefined;
+  // One query for the three ways to match. The name match goes through the trigram index of
+  // search_text (which holds every name, lower-cased and unaccented) and then compares exactly.
+  const pattern = `%${f.name.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const candidates = await tx
+    .select()
+    .from(organisations)
+    .where(
+      sql`${organisations.wikidataId} = ${f.wikidataId ?? null}
+          OR ${organisations.geonamesId} = ${f.geonamesId ?? null}
+          OR (${organisations.kind} = ${f.kind} AND ${organisations.country} IS NOT DISTINCT FROM ${f.country ?? null}
+              AND ${organisations.searchText} LIKE f_unaccent(${pattern})
+              AND lower(${organisations.name}) = lower(${f.name}))`,
+    )
+    .limit(10);
+  const byWikidata = f.wikidataId ? candidates.find((c) => c.wikidataId === f.wikidataId) : undefined;
+  const byGeonames = f.geonamesId ? candidates.find((c) => c.geonamesId === f.geonamesId) : undefined;
   if (byWikidata && byGeonames && byWikidata.id !== byGeonames.id) {
     throw new RowProblem(
       `Wikidata id ${f.wikidataId} and GeoNames id ${f.geonamesId} belong to two different organisations`,
     );
   }
   if (byWikidata ?? byGeonames) return byWikidata ?? byGeonames;
-  const byName = await tx
-    .select()
-    .from(organisations)
-    .where(
-      sql`${organisations.kind} = ${f.kind} AND ${organisations.country} IS NOT DISTINCT FROM ${f.country ?? null}
-          AND lower(${organisations.name}) = lower(${f.name})`,
-    )
-    .limit(2);
+  const byName = candidates.filter(
+    (c) =>
+      c.kind === f.kind &&
+      (c.country ?? null) === (f.country ?? null) &&
+      c.name.toLowerCase() === f.name.toLowerCase() &&
+      // A name match with a different id is another organisation of the same name, not this one.
+      !(f.wikidataId && c.wikidataId && c.wikidataId !== f.wikidataId) &&
+      !(f.geonamesId && c.geonamesId && c.geonamesId !== f.geonamesId),
+  );
   if (byName.length > 1) throw new RowProblem(`more than one ${f.kind} is named "${f.name}" here`);
-  const found = byName[0];
-  // A name match with a different id is another organisation of the same name, not this one.
-  if (found && f.wikidataId && found.wikidataId && found.wikidataId !== f.wikidataId) return undefined;
-  if (found && f.geonamesId && found.geonamesId && found.geonamesId !== f.geonamesId) return undefined;
-  return found;
+  return byName[0];
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
@@ -149,13 +156,9 @@ export interface MembershipFields {
 /** Create or update the membership of one organisation in a Section, network or association. */
 export async function upsertMembership(tx: Tx, f: MembershipFields, now: Date): Promise<Outcome> {
   if (f.memberId === f.groupId) throw new RowProblem('an organisation cannot be a member of itself');
-  const [existing] = await tx
-    .select()
-    .from(memberships)
-    .where(sql`${memberships.memberId} = ${f.memberId} AND ${memberships.groupId} = ${f.groupId}`)
-    .limit(1);
-  if (!existing) {
-    await tx.insert(memberships).values({
+  const inserted = await tx
+    .insert(memberships)
+    .values({
       memberId: f.memberId,
       groupId: f.groupId,
       status: f.status ?? 'active',
@@ -164,9 +167,15 @@ export async function upsertMembership(tx: Tx, f: MembershipFields, now: Date): 
       note: f.note ?? null,
       createdAt: now,
       updatedAt: now,
-    });
-    return 'created';
-  }
+    })
+    .onConflictDoNothing({ target: [memberships.memberId, memberships.groupId] })
+    .returning({ id: memberships.id });
+  if (inserted.length) return 'created';
+  const [existing] = await tx
+    .select()
+    .from(memberships)
+    .where(sql`${memberships.memberId} = ${f.memberId} AND ${memberships.groupId} = ${f.groupId}`)
+    .limit(1);
   const changes: Record<string, unknown> = {};
   for (const k of ['status', 'since', 'until', 'note'] as const) {
     if (f[k] !== undefined && (f[k] ?? null) !== (existing[k] ?? null)) changes[k] = f[k];
