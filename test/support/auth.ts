@@ -25,14 +25,25 @@ const uniqueEmail = (role: string) => `${role}-${randomBytes(5).toString('hex')}
  */
 export async function loginAs(
   testApp: TestApp,
-  opts: { role?: Role | null; scopeOrgId?: string | null; email?: string; name?: string; mfaPassed?: boolean } = {},
+  opts: {
+    role?: Role | null;
+    scopeOrgId?: string | null;
+    email?: string;
+    name?: string;
+    mfaPassed?: boolean;
+  } = {},
 ): Promise<SignedIn> {
   const role = opts.role === undefined ? 'member' : opts.role;
   const email = opts.email ?? uniqueEmail(role ?? 'user');
   const name = opts.name ?? `Test ${role ?? 'user'}`;
   const roles = role ? [{ role, scopeOrgId: opts.scopeOrgId ?? null }] : [];
   const db = testApp.services.database.db;
-  const userId = await createUser(db, { email, name, password: randomBytes(12).toString('base64url'), roles });
+  const userId = await createUser(db, {
+    email,
+    name,
+    password: randomBytes(12).toString('base64url'),
+    roles,
+  });
   const value = await createSessionFor(db, userId, { mfaPassed: opts.mfaPassed ?? true });
   const csrf = csrfToken(testApp.services.secret, value);
   const cookie = `${SESSION_COOKIE}=${value}`;

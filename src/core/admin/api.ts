@@ -22,7 +22,12 @@ const userSchema = z.object({
 
 const grantBody = z.object({
   role: z.enum(roles),
-  scopeOrgId: z.string().uuid().nullable().optional().describe('limit the role to this organisation or Section'),
+  scopeOrgId: z
+    .string()
+    .uuid()
+    .nullable()
+    .optional()
+    .describe('limit the role to this organisation or Section'),
 });
 
 /** Administration over JSON: users, invitations, roles, the audit log and the outbox. */

@@ -44,7 +44,7 @@ export async function auditPage(request: FastifyRequest, reply: FastifyReply): P
     <>
       <p>{t(l, 'admin.audit.intro')}</p>
       <ErrorSummary errors={errors} request={request} />
-      <form method="get" action="/admin/audit" class="filters" role="search">
+      <form method="get" action="/admin/audit" class="filters">
         {input('entity')}
         {input('entityId')}
         {input('actor')}
@@ -73,12 +73,16 @@ export async function auditPage(request: FastifyRequest, reply: FastifyReply): P
               <tr key={e.id}>
                 <td>{e.id}</td>
                 <td>
-                  <time dateTime={e.at}>{formatDate(l, e.at, { dateStyle: 'short', timeStyle: 'medium' })}</time>
+                  <time dateTime={e.at}>
+                    {formatDate(l, e.at, { dateStyle: 'short', timeStyle: 'medium' })}
+                  </time>
                 </td>
                 <td>{e.actorLabel ?? t(l, 'admin.audit.system')}</td>
                 <td>{e.action}</td>
                 <td>
-                  <a href={`/admin/audit?entity=${encodeURIComponent(e.entity)}&entityId=${encodeURIComponent(e.entityId ?? '')}`}>
+                  <a
+                    href={`/admin/audit?entity=${encodeURIComponent(e.entity)}&entityId=${encodeURIComponent(e.entityId ?? '')}`}
+                  >
                     {e.entity}
                     {e.entityId ? ` ${e.entityId}` : ''}
                   </a>

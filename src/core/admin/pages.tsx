@@ -1,5 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorSummary, Field, type FieldErrors, field, formErrors, notice, statusOf } from '../auth/forms.tsx';
+import {
+  ErrorSummary,
+  Field,
+  type FieldErrors,
+  field,
+  formErrors,
+  notice,
+  statusOf,
+} from '../auth/forms.tsx';
 import { grantRole, inviteUser, revokeRole, setRoleMfaRequirement } from '../auth/service.ts';
 import type { AppServices } from '../http/types.ts';
 import { formatDate, formatNumber, localeNames, locales, t } from '../i18n/i18n.ts';
@@ -52,13 +60,23 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
   });
 
   // ---- users
-  async function usersPage(request: FastifyRequest, reply: FastifyReply, invite: InviteValues = {}, errors?: FieldErrors, status = 200) {
+  async function usersPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    invite: InviteValues = {},
+    errors?: FieldErrors,
+    status = 200,
+  ) {
     const l = request.locale;
     const q = request.query as Q;
     const list = await listUsers(request.ctx(), { q: q.q, role: q.role, after: q.after });
     const isAdmin = hasRole(request.actor, 'admin');
     const invitable = isAdmin ? roles : roles.filter((r) => r !== 'admin');
-    const nextQs = new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.role ? { role: q.role } : {}), after: list.next ?? '' });
+    const nextQs = new URLSearchParams({
+      ...(q.q ? { q: q.q } : {}),
+      ...(q.role ? { role: q.role } : {}),
+      after: list.next ?? '',
+    });
     return adminPage(
       request,
       reply,
@@ -69,8 +87,22 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
           <ErrorSummary errors={errors} request={request} />
           <form method="post" action="/admin/users" class="stack">
             <Csrf request={request} />
-            <Field name="email" type="email" label={t(l, 'auth.fields.email')} value={invite.email} errors={errors} required />
-            <Field name="name" label={t(l, 'auth.fields.name')} value={invite.name} errors={errors} required maxLength={200} />
+            <Field
+              name="email"
+              type="email"
+              label={t(l, 'auth.fields.email')}
+              value={invite.email}
+              errors={errors}
+              required
+            />
+            <Field
+              name="name"
+              label={t(l, 'auth.fields.name')}
+              value={invite.name}
+              errors={errors}
+              required
+              maxLength={200}
+            />
             <div class={errors?.role ? 'field has-error' : 'field'}>
               <label for="f-role">{t(l, 'admin.users.role')}</label>
               {errors?.role && <small class="error">{errors.role}</small>}
@@ -98,7 +130,7 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
         </section>
         <section aria-labelledby="list-h">
           <h2 id="list-h">{t(l, 'admin.users.list')}</h2>
-          <form method="get" action="/admin/users" class="filters" role="search">
+          <form method="get" action="/admin/users" class="filters">
             <div class="field">
               <label for="f-q">{t(l, 'admin.users.search')}</label>
               <input id="f-q" name="q" type="search" value={q.q ?? ''} />
@@ -137,7 +169,11 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
                     <td>{t(l, `admin.status.${u.status}`)}</td>
                     <td>
                       {u.roles
-                        .map((r) => t(l, `auth.roles.${r.role}`) + (r.scopeOrgId ? ` (${r.scopeOrgId.slice(0, 8)}…)` : ''))
+                        .map(
+                          (r) =>
+                            t(l, `auth.roles.${r.role}`) +
+                            (r.scopeOrgId ? ` (${r.scopeOrgId.slice(0, 8)}…)` : ''),
+                        )
                         .join(', ')}
                     </td>
                     <td>{u.totpEnabled ? t(l, 'common.yes') : t(l, 'common.no')}</td>
@@ -176,7 +212,12 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
     try {
       await inviteUser(
         request.ctx(),
-        { email: v.email!, name: v.name!, roles: [{ role: v.role!, scopeOrgId: v.scopeOrgId || null }], locale: v.locale },
+        {
+          email: v.email!,
+          name: v.name!,
+          roles: [{ role: v.role!, scopeOrgId: v.scopeOrgId || null }],
+          locale: v.locale,
+        },
         services,
       );
       return reply.redirect('/admin/users?done=invited', 303);
@@ -185,7 +226,13 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
     }
   });
 
-  async function userPage(request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, values: { role?: string; scopeOrgId?: string } = {}, status = 200) {
+  async function userPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors?: FieldErrors,
+    values: { role?: string; scopeOrgId?: string } = {},
+    status = 200,
+  ) {
     const l = request.locale;
     const u = await getUser(request.ctx(), (request.params as { id: string }).id);
     return adminPage(
@@ -194,7 +241,8 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
       u.name,
       <>
         <p>
-          {u.email} · {t(l, `admin.status.${u.status}`)} · {t(l, 'admin.users.since', { date: formatDate(l, u.createdAt) })}
+          {u.email} · {t(l, `admin.status.${u.status}`)} ·{' '}
+          {t(l, 'admin.users.since', { date: formatDate(l, u.createdAt) })}
         </p>
         <section aria-labelledby="roles-h">
           <h2 id="roles-h">{t(l, 'admin.users.roles')}</h2>
@@ -206,7 +254,9 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
               {u.roles.map((r) => (
                 <li key={r.id}>
                   {t(l, `auth.roles.${r.role}`)}{' '}
-                  {r.scopeOrgId ? t(l, 'admin.users.scopedTo', { id: r.scopeOrgId }) : t(l, 'admin.users.wholeNetwork')}{' '}
+                  {r.scopeOrgId
+                    ? t(l, 'admin.users.scopedTo', { id: r.scopeOrgId })
+                    : t(l, 'admin.users.wholeNetwork')}{' '}
                   <form method="post" action={`/admin/users/${u.id}/roles/${r.id}/revoke`} class="inline">
                     <Csrf request={request} />
                     <button type="submit" class="secondary">
@@ -251,9 +301,16 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
   app.post('/admin/users/:id/roles', hide, async (request, reply) => {
     if (!staffOnly(request, reply)) return reply;
     const id = (request.params as { id: string }).id;
-    const values = { role: field(request.body, 'role'), scopeOrgId: field(request.body, 'scopeOrgId').trim() };
+    const values = {
+      role: field(request.body, 'role'),
+      scopeOrgId: field(request.body, 'scopeOrgId').trim(),
+    };
     try {
-      await grantRole(request.ctx(), { userId: id, role: values.role, scopeOrgId: values.scopeOrgId || null });
+      await grantRole(request.ctx(), {
+        userId: id,
+        role: values.role,
+        scopeOrgId: values.scopeOrgId || null,
+      });
       return reply.redirect(`/admin/users/${id}?done=roleGranted`, 303);
     } catch (e) {
       return userPage(request, reply, formErrors(request, e), values, statusOf(e));
@@ -330,7 +387,8 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
             <article key={m.id} class="mail">
               <h2>{m.subject}</h2>
               <p class="muted">
-                {t(l, 'admin.outbox.to')}: {m.to} · {formatDate(l, m.createdAt, { dateStyle: 'medium', timeStyle: 'short' })} ·{' '}
+                {t(l, 'admin.outbox.to')}: {m.to} ·{' '}
+                {formatDate(l, m.createdAt, { dateStyle: 'medium', timeStyle: 'short' })} ·{' '}
                 {t(l, `admin.outbox.status.${m.status}`)}
                 {m.error ? ` · ${m.error}` : ''}
               </p>

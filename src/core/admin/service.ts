@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { requireRole, requireScope } from '../policy/policy.ts';
-import { type Role, roles as allRoles } from '../policy/roles.ts';
+import { roles as allRoles, type Role } from '../policy/roles.ts';
 
 /** Read side of the administration pages: users, the mail outbox, the audit log, the MFA policy. */
 
@@ -173,7 +173,9 @@ export interface AuditItem {
 const asInstant = (v: string, endOfDay: boolean): string => {
   const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : new Date(v);
   if (Number.isNaN(d.getTime())) {
-    throw new AppError('validation_failed', [{ path: endOfDay ? 'to' : 'from', code: 'invalid_date', message: 'not a date' }]);
+    throw new AppError('validation_failed', [
+      { path: endOfDay ? 'to' : 'from', code: 'invalid_date', message: 'not a date' },
+    ]);
   }
   // A plain date as the end of a range means up to the end of that day.
   if (endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(v)) d.setUTCDate(d.getUTCDate() + 1);
@@ -241,7 +243,9 @@ export async function getMfaPolicy(ctx: Ctx): Promise<{ role: Role; required: bo
   return allRoles.map((role) => ({ role, required: required.has(role) }));
 }
 
-export async function adminCounts(ctx: Ctx): Promise<{ users: number; invited: number; outbox: number; audit: number }> {
+export async function adminCounts(
+  ctx: Ctx,
+): Promise<{ users: number; invited: number; outbox: number; audit: number }> {
   requireRole(ctx, ['admin']);
   const r = await ctx.db.execute<{ users: number; invited: number; outbox: number; audit: number }>(sql`
     SELECT (SELECT count(*)::int FROM users WHERE status = 'active') AS users,

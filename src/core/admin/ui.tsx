@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
-import { type Role, roles } from '../policy/roles.ts';
+import { sendPage } from '../auth/forms.tsx';
 import { t } from '../i18n/i18n.ts';
 import { requireRole } from '../policy/policy.ts';
-import { sendPage } from '../auth/forms.tsx';
+import { type Role, roles } from '../policy/roles.ts';
 
 const sections = [
   ['/admin/users', 'admin.nav.users'],
@@ -13,7 +13,11 @@ const sections = [
 ] as const;
 
 /** Sign-in first (a redirect), then the role check (403 page). */
-export function staffOnly(request: FastifyRequest, reply: FastifyReply, allowed: Role[] = ['admin']): boolean {
+export function staffOnly(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  allowed: Role[] = ['admin'],
+): boolean {
   if (!request.actor) {
     void reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
     return false;

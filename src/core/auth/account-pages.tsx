@@ -4,7 +4,17 @@ import type { AppServices } from '../http/types.ts';
 import { formatDate, localeNames, locales, t } from '../i18n/i18n.ts';
 import { hasAnyRole, isStaff } from '../policy/policy.ts';
 import { Csrf } from '../ui/layout.tsx';
-import { ErrorSummary, Field, type FieldErrors, field, fields, formErrors, notice, sendPage, statusOf } from './forms.tsx';
+import {
+  ErrorSummary,
+  Field,
+  type FieldErrors,
+  field,
+  fields,
+  formErrors,
+  notice,
+  sendPage,
+  statusOf,
+} from './forms.tsx';
 import { mustEnrolMfa } from './mfa.ts';
 import {
   type ApiTokenInfo,
@@ -37,7 +47,12 @@ interface AccountState {
 export async function accountPages(app: FastifyInstance, services: AppServices): Promise<void> {
   const hide = { schema: { hide: true } };
 
-  async function accountPage(request: FastifyRequest, reply: FastifyReply, s: AccountState = {}, status = 200) {
+  async function accountPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    s: AccountState = {},
+    status = 200,
+  ) {
     const l = request.locale;
     const ctx = request.ctx();
     const me = await getMe(ctx);
@@ -51,7 +66,8 @@ export async function accountPages(app: FastifyInstance, services: AppServices):
       <>
         <h1>{t(l, 'auth.account.title')}</h1>
         <p>
-          {me.email} · {me.roles.map((r) => t(l, `auth.roles.${r.role}`)).join(', ') || t(l, 'auth.account.noRole')}
+          {me.email} ·{' '}
+          {me.roles.map((r) => t(l, `auth.roles.${r.role}`)).join(', ') || t(l, 'auth.account.noRole')}
         </p>
         <ErrorSummary errors={s.errors} request={request} />
 
@@ -338,7 +354,11 @@ export async function accountPages(app: FastifyInstance, services: AppServices):
   app.post('/account/totp/confirm', hide, async (request, reply) => {
     if (!signedIn(request, reply)) return reply;
     try {
-      await confirmTotp(request.ctx(), { code: field(request.body, 'code'), sessionId: request.sessionId }, services);
+      await confirmTotp(
+        request.ctx(),
+        { code: field(request.body, 'code'), sessionId: request.sessionId },
+        services,
+      );
       return reply.redirect('/account?done=totpEnabled', 303);
     } catch (e) {
       return totpPage(request, reply, formErrors(request, e, 'code'), statusOf(e));

@@ -109,7 +109,11 @@ export async function authApi(root: FastifyInstance, services: AppServices): Pro
   app.get(
     '/api/v1/me/tokens',
     {
-      schema: { tags, summary: "The user's API tokens (never their secrets)", response: { 200: z.object({ items: z.array(tokenSchema) }) } },
+      schema: {
+        tags,
+        summary: "The user's API tokens (never their secrets)",
+        response: { 200: z.object({ items: z.array(tokenSchema) }) },
+      },
     },
     async (request) => ({ items: await listApiTokens(request.ctx()) }),
   );

@@ -52,7 +52,13 @@ export function formErrors(request: FastifyRequest, e: unknown, fallbackField = 
 
 export const statusOf = (e: unknown) => (e instanceof AppError ? e.status : 400);
 
-export function ErrorSummary({ errors, request }: { errors?: FieldErrors; request: FastifyRequest }): VNode | null {
+export function ErrorSummary({
+  errors,
+  request,
+}: {
+  errors?: FieldErrors;
+  request: FastifyRequest;
+}): VNode | null {
   if (!errors || Object.keys(errors).length === 0) return null;
   return (
     <div class="error-summary" role="alert" tabIndex={-1}>

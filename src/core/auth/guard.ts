@@ -1,11 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.ts';
-import type { AppServices } from '../http/types.ts';
 import { wantsHtml } from '../http/negotiate.ts';
+import type { AppServices } from '../http/types.ts';
 import { mustEnrolMfa } from './mfa.ts';
 
 /** What a user who must first set up a second factor may still reach. */
-const ALLOWED = [/^\/account\/totp(\/|$|\?)/, /^\/logout(\?|$)/, /^\/login(\/|\?|$)/, /^\/static\//, /^\/healthz/, /^\/api\/v1\/auth\//];
+const ALLOWED = [
+  /^\/account\/totp(\/|$|\?)/,
+  /^\/logout(\?|$)/,
+  /^\/login(\/|\?|$)/,
+  /^\/static\//,
+  /^\/healthz/,
+  /^\/api\/v1\/auth\//,
+];
 
 /**
  * When admins require a second factor for a role, a holder of that role without one is sent to

@@ -32,9 +32,7 @@ export async function checkTotpCode(
   }
   await recordAttempt(tx, [key, usedKey], true, now);
   const old = new Date(now.getTime() - 24 * 3600_000).toISOString();
-  await tx.execute(
-    sql`DELETE FROM login_attempts WHERE key LIKE ${`totp-used:${userId}:%`} AND at < ${old}`,
-  );
+  await tx.execute(sql`DELETE FROM login_attempts WHERE key LIKE ${`totp-used:${userId}:%`} AND at < ${old}`);
   return true;
 }
 

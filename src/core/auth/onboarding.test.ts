@@ -1,7 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { anonymousForm, loginAs, postForm, sessionCookieOf, type SignedIn } from '../../../test/support/auth.ts';
+import {
+  anonymousForm,
+  loginAs,
+  postForm,
+  type SignedIn,
+  sessionCookieOf,
+} from '../../../test/support/auth.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { createUser, inviteUser } from './index.ts';
 
@@ -27,7 +33,14 @@ describe('invitations and password resets', () => {
     const res = await postForm(
       t,
       '/admin/users',
-      { _csrf: admin.csrf, email: 'mayor@city.example', name: 'Mayor', role: 'member', scopeOrgId: orgId, locale: 'fr' },
+      {
+        _csrf: admin.csrf,
+        email: 'mayor@city.example',
+        name: 'Mayor',
+        role: 'member',
+        scopeOrgId: orgId,
+        locale: 'fr',
+      },
       { cookie: admin.cookie },
     );
     expect(res.statusCode).toBe(303);
@@ -36,7 +49,9 @@ describe('invitations and password resets', () => {
       sql`SELECT id, status, password_hash FROM users WHERE email = 'mayor@city.example'`,
     );
     expect(user.rows[0]).toMatchObject({ status: 'invited', password_hash: null });
-    const roles = await t.database.db.execute(sql`SELECT role, scope_org_id FROM user_roles WHERE user_id = ${user.rows[0].id}`);
+    const roles = await t.database.db.execute(
+      sql`SELECT role, scope_org_id FROM user_roles WHERE user_id = ${user.rows[0].id}`,
+    );
     expect(roles.rows).toEqual([{ role: 'member', scope_org_id: orgId }]);
 
     const mail = await lastMailTo(t, 'mayor@city.example');
@@ -69,12 +84,21 @@ describe('invitations and password resets', () => {
     const ok = await postForm(
       t,
       path,
-      { _csrf: page.csrf, name: 'Mayor Ana', password: 'a long enough password', confirm: 'a long enough password' },
+      {
+        _csrf: page.csrf,
+        name: 'Mayor Ana',
+        password: 'a long enough password',
+        confirm: 'a long enough password',
+      },
       { cookie: page.cookie },
     );
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/account?done=welcome');
-    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: sessionCookieOf(ok) } });
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { cookie: sessionCookieOf(ok) },
+    });
     expect(me.json()).toMatchObject({ name: 'Mayor Ana', status: 'active', locale: 'fr' });
 
     // The link works once.
@@ -107,8 +131,13 @@ describe('invitations and password resets', () => {
 
   it('lets the secretariat invite, but not give the admin role, and not see the rest of /admin', async () => {
     const sec = await loginAs(t, { role: 'secretariat' });
-    expect((await t.app.inject({ method: 'GET', url: '/admin/users', headers: { cookie: sec.cookie } })).statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/admin', headers: { cookie: sec.cookie } })).statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/admin/users', headers: { cookie: sec.cookie } }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/admin', headers: { cookie: sec.cookie } })).statusCode,
+    ).toBe(403);
     const ok = await t.app.inject({
       method: 'POST',
       url: '/api/v1/admin/invitations',
@@ -134,7 +163,9 @@ describe('invitations and password resets', () => {
   });
 
   it('hands the mail to the delivery job after commit when SMTP is configured', async () => {
-    const jobs = t.services.jobs as typeof t.services.jobs & { sent: { queue: string; data: Record<string, unknown> }[] };
+    const jobs = t.services.jobs as typeof t.services.jobs & {
+      sent: { queue: string; data: Record<string, unknown> }[];
+    };
     const before = jobs.sent.length;
     const mailer = createMailer({ smtpUrl: 'smtp://127.0.0.1:9', from: 'x@peace.example.org' });
     await inviteUser(
@@ -148,7 +179,11 @@ describe('invitations and password resets', () => {
   });
 
   it('resets a password: same answer for unknown addresses, one-time link, other sessions end', async () => {
-    await createUser(t.services.database.db, { email: 'reset@city.example', name: 'Reset', password: 'the old password' });
+    await createUser(t.services.database.db, {
+      email: 'reset@city.example',
+      name: 'Reset',
+      password: 'the old password',
+    });
     const old = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
@@ -157,8 +192,18 @@ describe('invitations and password resets', () => {
     const oldCookie = sessionCookieOf(old);
 
     const f = await anonymousForm(t, '/password/forgot');
-    const unknown = await postForm(t, '/password/forgot', { _csrf: f.csrf, email: 'nobody@city.example' }, { cookie: f.cookie });
-    const known = await postForm(t, '/password/forgot', { _csrf: f.csrf, email: 'RESET@city.example' }, { cookie: f.cookie });
+    const unknown = await postForm(
+      t,
+      '/password/forgot',
+      { _csrf: f.csrf, email: 'nobody@city.example' },
+      { cookie: f.cookie },
+    );
+    const known = await postForm(
+      t,
+      '/password/forgot',
+      { _csrf: f.csrf, email: 'RESET@city.example' },
+      { cookie: f.cookie },
+    );
     expect(unknown.statusCode).toBe(303);
     expect(known.statusCode).toBe(303);
     expect(unknown.headers.location).toBe(known.headers.location);
@@ -176,7 +221,9 @@ describe('invitations and password resets', () => {
     );
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/login?done=passwordReset');
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: oldCookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: oldCookie } })).statusCode,
+    ).toBe(401);
     expect((await t.app.inject({ method: 'GET', url: path })).statusCode).toBe(400);
     const login = await t.app.inject({
       method: 'POST',
@@ -190,11 +237,22 @@ describe('invitations and password resets', () => {
     const res = await t.app.inject({ method: 'GET', url: '/invitations/not-a-real-token-aaaaaaaaaaaaaaa' });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toContain('text/html');
-    await createUser(t.services.database.db, { email: 'late@city.example', name: 'Late', password: 'the old password' });
+    await createUser(t.services.database.db, {
+      email: 'late@city.example',
+      name: 'Late',
+      password: 'the old password',
+    });
     const f = await anonymousForm(t, '/password/forgot');
-    await postForm(t, '/password/forgot', { _csrf: f.csrf, email: 'late@city.example' }, { cookie: f.cookie });
+    await postForm(
+      t,
+      '/password/forgot',
+      { _csrf: f.csrf, email: 'late@city.example' },
+      { cookie: f.cookie },
+    );
     const path = linkIn((await lastMailTo(t, 'late@city.example')).text, '/password/reset');
-    await t.database.db.execute(sql`UPDATE one_time_tokens SET expires_at = now() - interval '1 minute' WHERE purpose = 'password_reset'`);
+    await t.database.db.execute(
+      sql`UPDATE one_time_tokens SET expires_at = now() - interval '1 minute' WHERE purpose = 'password_reset'`,
+    );
     expect((await t.app.inject({ method: 'GET', url: path })).statusCode).toBe(410);
   });
 });

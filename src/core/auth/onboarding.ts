@@ -59,7 +59,13 @@ export async function checkOneTimeToken(
   now: Date,
   lock = false,
 ): Promise<{ userId: string; email: string; name: string }> {
-  const r = await db.execute<{ user_id: string; email: string; name: string; expires_at: Date; used_at: Date | null }>(sql`
+  const r = await db.execute<{
+    user_id: string;
+    email: string;
+    name: string;
+    expires_at: Date;
+    used_at: Date | null;
+  }>(sql`
     SELECT o.user_id, u.email, u.name, o.expires_at, o.used_at FROM one_time_tokens o JOIN users u ON u.id = o.user_id
     WHERE o.token_hash = ${sha256(token)} AND o.purpose = ${purpose} AND u.status <> 'disabled'
     ${lock ? sql`FOR UPDATE OF o` : sql``}`);
@@ -91,7 +97,9 @@ export async function inviteUser(ctx: Ctx, input: InviteInput, deps: Deps): Prom
   }
   const grants = input.roles.map(checkRoleGrant);
   if (grants.length === 0) {
-    throw new AppError('validation_failed', [{ path: 'role', code: 'invalid_role', message: 'at least one role' }]);
+    throw new AppError('validation_failed', [
+      { path: 'role', code: 'invalid_role', message: 'at least one role' },
+    ]);
   }
   if (grants.some((g) => g.role === 'admin') && !hasRole(actor, 'admin')) {
     throw new AppError('forbidden', { reason: 'only_admins_grant_admin' });
@@ -109,7 +117,12 @@ export async function inviteUser(ctx: Ctx, input: InviteInput, deps: Deps): Prom
       after: publicUser({ id, email, name, status: 'invited', locale, totpEnabled: false }),
     });
     await insertRoles(tx, ctx, id, grants);
-    const token = await issueToken(tx, id, 'invitation', new Date(ctx.now.getTime() + INVITATION_DAYS * 86400_000));
+    const token = await issueToken(
+      tx,
+      id,
+      'invitation',
+      new Date(ctx.now.getTime() + INVITATION_DAYS * 86400_000),
+    );
     const vars = {
       name,
       inviter: actor.name,
@@ -172,15 +185,24 @@ export async function requestPasswordReset(ctx: Ctx, input: { email: string }, d
   if (!email || email.length > 254) return;
   const mailId = await inTransaction(ctx.db, async (tx) => {
     const user = await findUserByEmail(tx, email, true);
-    if (!user || user.status !== 'active') return null;
+    if (user?.status !== 'active') return null;
     const recent = await tx.execute<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM one_time_tokens WHERE user_id = ${user.id} AND purpose = 'password_reset'
         AND created_at > ${new Date(ctx.now.getTime() - 3600_000).toISOString()}`);
     if (recent.rows[0].n >= RESETS_PER_HOUR) return null;
-    const token = await issueToken(tx, user.id, 'password_reset', new Date(ctx.now.getTime() + RESET_MINUTES * 60_000));
+    const token = await issueToken(
+      tx,
+      user.id,
+      'password_reset',
+      new Date(ctx.now.getTime() + RESET_MINUTES * 60_000),
+    );
     await audit(tx, ctx, { action: 'request_password_reset', entity: 'user', entityId: user.id });
     const locale: Locale = isLocale(user.locale) ? user.locale : ctx.locale;
-    const vars = { name: user.name, link: `${publicUrl(deps.config)}/password/reset/${token}`, minutes: RESET_MINUTES };
+    const vars = {
+      name: user.name,
+      link: `${publicUrl(deps.config)}/password/reset/${token}`,
+      minutes: RESET_MINUTES,
+    };
     return deps.mailer.enqueue(tx, {
       to: user.email,
       subject: t(locale, 'auth.mail.reset.subject', vars),
@@ -191,7 +213,10 @@ export async function requestPasswordReset(ctx: Ctx, input: { email: string }, d
 }
 
 /** Set a new password from a reset link; every session of the account ends. */
-export async function resetPassword(ctx: Ctx, input: { token: string; password: string }): Promise<{ userId: string }> {
+export async function resetPassword(
+  ctx: Ctx,
+  input: { token: string; password: string },
+): Promise<{ userId: string }> {
   checkPasswordPolicy(input.password);
   const passwordHash = await hashPassword(input.password);
   return inTransaction(ctx.db, async (tx) => {
@@ -206,7 +231,10 @@ export async function resetPassword(ctx: Ctx, input: { token: string; password: 
     await tx.execute(sql`DELETE FROM auth_sessions WHERE user_id = ${owner.userId}`);
     await audit(
       tx,
-      { ...ctx, actor: { userId: owner.userId, email: owner.email, name: owner.name, roles: [], mfa: false } },
+      {
+        ...ctx,
+        actor: { userId: owner.userId, email: owner.email, name: owner.name, roles: [], mfa: false },
+      },
       { action: 'reset_password', entity: 'user', entityId: owner.userId, after: { password: '[set]' } },
     );
     return { userId: owner.userId };

@@ -110,7 +110,13 @@ export async function authPages(app: FastifyInstance, services: AppServices): Pr
   });
 
   // ---- second factor
-  function mfaPage(request: FastifyRequest, reply: FastifyReply, next: string, errors?: FieldErrors, status = 200) {
+  function mfaPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: string,
+    errors?: FieldErrors,
+    status = 200,
+  ) {
     const l = request.locale;
     return sendPage(
       request,
@@ -150,7 +156,11 @@ export async function authPages(app: FastifyInstance, services: AppServices): Pr
     const next = safeNext(field(request.body, 'next'));
     if (!request.mfaPending || !request.sessionId) return reply.redirect('/login', 303);
     try {
-      await verifyMfa(request.ctx(), { sessionId: request.sessionId, code: field(request.body, 'code') }, services);
+      await verifyMfa(
+        request.ctx(),
+        { sessionId: request.sessionId, code: field(request.body, 'code') },
+        services,
+      );
       return reply.redirect(next, 303);
     } catch (e) {
       return mfaPage(request, reply, next, formErrors(request, e, 'code'), statusOf(e));
@@ -180,7 +190,9 @@ export async function authPages(app: FastifyInstance, services: AppServices): Pr
       title,
       <section class="narrow">
         <h1>{title}</h1>
-        <p>{t(l, v.kind === 'invitation' ? 'auth.invitation.intro' : 'auth.reset.intro', { email: v.email })}</p>
+        <p>
+          {t(l, v.kind === 'invitation' ? 'auth.invitation.intro' : 'auth.reset.intro', { email: v.email })}
+        </p>
         <ErrorSummary errors={v.errors} request={request} />
         <form method="post" action={action} class="stack">
           <Csrf request={request} />
@@ -278,7 +290,13 @@ export async function authPages(app: FastifyInstance, services: AppServices): Pr
         <p>{t(l, 'auth.forgot.intro')}</p>
         <form method="post" action="/password/forgot" class="stack">
           <Csrf request={request} />
-          <Field name="email" type="email" label={t(l, 'auth.fields.email')} required autocomplete="username" />
+          <Field
+            name="email"
+            type="email"
+            label={t(l, 'auth.fields.email')}
+            required
+            autocomplete="username"
+          />
           <button type="submit">{t(l, 'auth.forgot.submit')}</button>
         </form>
         <p>

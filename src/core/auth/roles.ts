@@ -33,7 +33,8 @@ export async function grantRole(
 export async function revokeRole(ctx: Ctx, input: { userId: string; roleId: string }): Promise<void> {
   requireRole(ctx, ['admin']);
   requireScope(ctx, 'admin');
-  if (!isUuid(input.roleId) || !isUuid(input.userId)) throw new AppError('not_found', { resource: 'user_role' });
+  if (!isUuid(input.roleId) || !isUuid(input.userId))
+    throw new AppError('not_found', { resource: 'user_role' });
   await inTransaction(ctx.db, async (tx) => {
     // Serialise revocations so that two admins removing each other cannot leave none.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(7320051)`);
@@ -58,11 +59,16 @@ export async function revokeRole(ctx: Ctx, input: { userId: string; roleId: stri
 }
 
 /** Require (or stop requiring) a second factor from everyone holding a role. Admins only. */
-export async function setRoleMfaRequirement(ctx: Ctx, input: { role: string; required: boolean }): Promise<void> {
+export async function setRoleMfaRequirement(
+  ctx: Ctx,
+  input: { role: string; required: boolean },
+): Promise<void> {
   requireRole(ctx, ['admin']);
   requireScope(ctx, 'admin');
   if (!(allRoles as readonly string[]).includes(input.role)) {
-    throw new AppError('validation_failed', [{ path: 'role', code: 'invalid_role', message: 'unknown role' }]);
+    throw new AppError('validation_failed', [
+      { path: 'role', code: 'invalid_role', message: 'unknown role' },
+    ]);
   }
   await inTransaction(ctx.db, async (tx) => {
     const before = await tx.execute<{ required: boolean }>(

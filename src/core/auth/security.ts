@@ -7,12 +7,15 @@ import { AppError } from '../errors.ts';
 import { hasRole, requireActor } from '../policy/policy.ts';
 import { checkTotpCode, rolesRequiringMfa } from './mfa.ts';
 import type { Limits } from './rate-limit.ts';
-import { newTotpSecret, totpUri } from './totp.ts';
 import { API_TOKEN_PREFIX, newSecret, sha256 } from './tokens.ts';
+import { newTotpSecret, totpUri } from './totp.ts';
 import { findUserById } from './users.ts';
 
 type Deps = { config: Pick<Config, 'LOGIN_MAX_ATTEMPTS' | 'LOGIN_WINDOW_MINUTES'> };
-const limits = (d: Deps): Limits => ({ max: d.config.LOGIN_MAX_ATTEMPTS, windowMinutes: d.config.LOGIN_WINDOW_MINUTES });
+const limits = (d: Deps): Limits => ({
+  max: d.config.LOGIN_MAX_ATTEMPTS,
+  windowMinutes: d.config.LOGIN_WINDOW_MINUTES,
+});
 
 /** Security settings are changed in a browser session, never with an API token. */
 function requireSessionActor(ctx: Ctx) {
@@ -32,7 +35,9 @@ export async function enrolTotp(ctx: Ctx): Promise<{ secret: string; uri: string
     const u = await findUserById(tx, actor.userId, true);
     if (!u) throw new AppError('unauthenticated');
     if (u.totpEnabled) throw new AppError('conflict', { reason: 'totp_already_enabled' });
-    await tx.execute(sql`UPDATE users SET totp_secret = ${secret}, updated_at = ${ctx.now.toISOString()} WHERE id = ${u.id}`);
+    await tx.execute(
+      sql`UPDATE users SET totp_secret = ${secret}, updated_at = ${ctx.now.toISOString()} WHERE id = ${u.id}`,
+    );
     await audit(tx, ctx, {
       action: 'totp_enrol',
       entity: 'user',
@@ -44,7 +49,9 @@ export async function enrolTotp(ctx: Ctx): Promise<{ secret: string; uri: string
 }
 
 /** The enrolment waiting for confirmation, to show again (for example after a reload). */
-export async function totpEnrolment(ctx: Ctx): Promise<{ enabled: boolean; secret: string | null; uri: string | null }> {
+export async function totpEnrolment(
+  ctx: Ctx,
+): Promise<{ enabled: boolean; secret: string | null; uri: string | null }> {
   const actor = requireSessionActor(ctx);
   const u = await findUserById(ctx.db, actor.userId);
   if (!u) throw new AppError('unauthenticated');
@@ -53,7 +60,11 @@ export async function totpEnrolment(ctx: Ctx): Promise<{ enabled: boolean; secre
 }
 
 /** Turn TOTP on with a first code from the app; the current session counts as having passed it. */
-export async function confirmTotp(ctx: Ctx, input: { code: string; sessionId: string | null }, deps: Deps): Promise<void> {
+export async function confirmTotp(
+  ctx: Ctx,
+  input: { code: string; sessionId: string | null },
+  deps: Deps,
+): Promise<void> {
   const actor = requireSessionActor(ctx);
   const ok = await inTransaction(ctx.db, async (tx) => {
     const u = await findUserById(tx, actor.userId, true);
@@ -61,7 +72,9 @@ export async function confirmTotp(ctx: Ctx, input: { code: string; sessionId: st
     if (u.totpEnabled) throw new AppError('conflict', { reason: 'totp_already_enabled' });
     if (!u.totpSecret) throw new AppError('conflict', { reason: 'totp_not_enrolled' });
     if (!(await checkTotpCode(tx, u.id, u.totpSecret, input.code, ctx.now, limits(deps)))) return false;
-    await tx.execute(sql`UPDATE users SET totp_enabled = true, updated_at = ${ctx.now.toISOString()} WHERE id = ${u.id}`);
+    await tx.execute(
+      sql`UPDATE users SET totp_enabled = true, updated_at = ${ctx.now.toISOString()} WHERE id = ${u.id}`,
+    );
     // Other sessions of this user now wait for a code; this one has just shown it.
     if (input.sessionId) {
       await tx.execute(
@@ -131,18 +144,24 @@ export async function createApiToken(
   const actor = requireSessionActor(ctx);
   const name = input.name.trim();
   if (!name || name.length > 100) {
-    throw new AppError('validation_failed', [{ path: 'name', code: 'required', message: 'required, at most 100 characters' }]);
+    throw new AppError('validation_failed', [
+      { path: 'name', code: 'required', message: 'required, at most 100 characters' },
+    ]);
   }
   const scopes = [...new Set(input.scopes)];
   if (scopes.length === 0 || !scopes.every((s) => (tokenScopes as readonly string[]).includes(s))) {
-    throw new AppError('validation_failed', [{ path: 'scopes', code: 'invalid_scopes', message: 'read, write or admin' }]);
+    throw new AppError('validation_failed', [
+      { path: 'scopes', code: 'invalid_scopes', message: 'read, write or admin' },
+    ]);
   }
   // A token can do no more than its owner: the admin scope is for network staff only.
   if (scopes.includes('admin') && !hasRole(actor, 'admin') && !hasRole(actor, 'secretariat')) {
     throw new AppError('forbidden', { reason: 'admin_scope_needs_admin' });
   }
   if (input.expiresAt && input.expiresAt <= ctx.now) {
-    throw new AppError('validation_failed', [{ path: 'expiresAt', code: 'in_the_past', message: 'must be in the future' }]);
+    throw new AppError('validation_failed', [
+      { path: 'expiresAt', code: 'in_the_past', message: 'must be in the future' },
+    ]);
   }
   const token = `${API_TOKEN_PREFIX}${newSecret(32)}`;
   return inTransaction(ctx.db, async (tx) => {
@@ -152,7 +171,12 @@ export async function createApiToken(
         ${input.expiresAt?.toISOString() ?? null})
       RETURNING id, created_at`);
     const id = r.rows[0].id;
-    await audit(tx, ctx, { action: 'create', entity: 'api_token', entityId: id, after: { userId: actor.userId, name, scopes } });
+    await audit(tx, ctx, {
+      action: 'create',
+      entity: 'api_token',
+      entityId: id,
+      after: { userId: actor.userId, name, scopes },
+    });
     return {
       id,
       name,
@@ -196,6 +220,11 @@ export async function revokeApiToken(ctx: Ctx, input: { id: string }): Promise<v
       UPDATE api_tokens SET revoked_at = ${ctx.now.toISOString()}
       WHERE id::text = ${input.id} AND user_id = ${actor.userId} AND revoked_at IS NULL RETURNING id, name`);
     if (!r.rows[0]) throw new AppError('not_found', { resource: 'api_token' });
-    await audit(tx, ctx, { action: 'revoke', entity: 'api_token', entityId: r.rows[0].id, after: { revoked: true } });
+    await audit(tx, ctx, {
+      action: 'revoke',
+      entity: 'api_token',
+      entityId: r.rows[0].id,
+      after: { revoked: true },
+    });
   });
 }

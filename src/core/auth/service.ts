@@ -15,7 +15,13 @@ import { assertNotLimited, emailKey, ipKey, type Limits, lockKey, recordAttempt 
 import { createSessionFor, deleteSession } from './sessions.ts';
 import { findUserByEmail, findUserById, publicUser, rolesOfUser } from './users.ts';
 
-export { acceptInvitation, checkOneTimeToken, inviteUser, requestPasswordReset, resetPassword } from './onboarding.ts';
+export {
+  acceptInvitation,
+  checkOneTimeToken,
+  inviteUser,
+  requestPasswordReset,
+  resetPassword,
+} from './onboarding.ts';
 export { grantRole, revokeRole, setRoleMfaRequirement } from './roles.ts';
 export {
   confirmTotp,
@@ -62,7 +68,13 @@ export interface SignInResult {
  */
 export async function signIn(
   ctx: Ctx,
-  input: { email: string; password: string; ip: string; userAgent?: string | null; replaceSessionId?: string | null },
+  input: {
+    email: string;
+    password: string;
+    ip: string;
+    userAgent?: string | null;
+    replaceSessionId?: string | null;
+  },
   deps: Pick<AuthDeps, 'config'>,
 ): Promise<SignInResult> {
   const limits = loginLimits(deps.config);
@@ -105,13 +117,20 @@ export async function verifyMfa(
   deps: Pick<AuthDeps, 'config'>,
 ): Promise<void> {
   const ok = await inTransaction(ctx.db, async (tx) => {
-    const r = await tx.execute<{ user_id: string; email: string; name: string; totp_secret: string | null }>(sql`
+    const r = await tx.execute<{
+      user_id: string;
+      email: string;
+      name: string;
+      totp_secret: string | null;
+    }>(sql`
       SELECT s.user_id, u.email, u.name, u.totp_secret FROM auth_sessions s JOIN users u ON u.id = s.user_id
       WHERE s.id = ${input.sessionId} AND s.expires_at > ${ctx.now.toISOString()} AND u.totp_enabled
       FOR UPDATE OF s`);
     const row = r.rows[0];
     if (!row?.totp_secret) throw new AppError('unauthenticated');
-    if (!(await checkTotpCode(tx, row.user_id, row.totp_secret, input.code, ctx.now, loginLimits(deps.config)))) {
+    if (
+      !(await checkTotpCode(tx, row.user_id, row.totp_secret, input.code, ctx.now, loginLimits(deps.config)))
+    ) {
       return false;
     }
     await tx.execute(sql`UPDATE auth_sessions SET mfa_passed = true WHERE id = ${input.sessionId}`);
@@ -161,11 +180,15 @@ export async function updateProfile(ctx: Ctx, input: { name: string; locale: str
   requireScope(ctx, 'write');
   const name = input.name.trim();
   if (!name || name.length > 200) {
-    throw new AppError('validation_failed', [{ path: 'name', code: 'required', message: 'required, at most 200 characters' }]);
+    throw new AppError('validation_failed', [
+      { path: 'name', code: 'required', message: 'required, at most 200 characters' },
+    ]);
   }
   const locale = input.locale === null || input.locale === '' ? null : input.locale;
   if (locale !== null && !isLocale(locale)) {
-    throw new AppError('validation_failed', [{ path: 'locale', code: 'invalid_locale', message: 'unknown language' }]);
+    throw new AppError('validation_failed', [
+      { path: 'locale', code: 'invalid_locale', message: 'unknown language' },
+    ]);
   }
   await inTransaction(ctx.db, async (tx) => {
     const before = await findUserById(tx, actor.userId, true);

@@ -10,7 +10,9 @@ const formHeaders = (cookie: string) => ({ cookie, 'content-type': 'application/
 describe('sign-in', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_MAX_ATTEMPTS: '3', COOKIE_SECURE: 'true', SESSION_TTL_HOURS: '10' } });
+    t = await createTestApp({
+      env: { LOGIN_MAX_ATTEMPTS: '3', COOKIE_SECURE: 'true', SESSION_TTL_HOURS: '10' },
+    });
     await createUser(t.services.database.db, {
       email: 'Ada@Example.org',
       name: 'Ada',
@@ -33,7 +35,12 @@ describe('sign-in', () => {
       method: 'POST',
       url: '/login',
       headers: formHeaders(f.cookie),
-      payload: form({ _csrf: f.csrf, email: 'ada@example.org', password: 'correct horse battery', next: '/account' }),
+      payload: form({
+        _csrf: f.csrf,
+        email: 'ada@example.org',
+        password: 'correct horse battery',
+        next: '/account',
+      }),
     });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/account');
@@ -46,7 +53,11 @@ describe('sign-in', () => {
       sql`SELECT round(extract(epoch FROM expires_at - created_at) / 3600)::int AS hours FROM auth_sessions`,
     );
     expect(s.rows.map((x) => x.hours)).toContain(10);
-    const page = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie: `pt_session=${c.value}` } });
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/account',
+      headers: { cookie: `pt_session=${c.value}` },
+    });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('ada@example.org'.replace('ada', 'Ada').replace('example', 'Example'));
   });
@@ -85,7 +96,11 @@ describe('sign-in', () => {
   });
 
   it('limits failures per email: after N failures even the right password is refused', async () => {
-    await createUser(t.services.database.db, { email: 'bob@example.org', name: 'Bob', password: 'bob password 123' });
+    await createUser(t.services.database.db, {
+      email: 'bob@example.org',
+      name: 'Bob',
+      password: 'bob password 123',
+    });
     const attempt = (password: string, ip: string) =>
       t.app.inject({
         method: 'POST',
@@ -93,7 +108,8 @@ describe('sign-in', () => {
         remoteAddress: ip,
         payload: { email: 'bob@example.org', password },
       });
-    for (let i = 0; i < 3; i++) expect((await attempt('wrong password', `10.0.0.${i + 1}`)).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await attempt('wrong password', `10.0.0.${i + 1}`)).statusCode).toBe(401);
     const limited = await attempt('bob password 123', '10.0.0.9');
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe('rate_limited');
@@ -130,7 +146,10 @@ describe('sign-in', () => {
     expect(body.mfaPending).toBe(false);
     const cookie = `pt_session=${res.cookies.find((c) => c.name === 'pt_session')!.value}`;
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
-    expect(me.json()).toMatchObject({ email: 'Ada@Example.org', roles: [{ role: 'member', scopeOrgId: null }] });
+    expect(me.json()).toMatchObject({
+      email: 'Ada@Example.org',
+      roles: [{ role: 'member', scopeOrgId: null }],
+    });
     const noCsrf = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
     expect(noCsrf.statusCode).toBe(403);
     const out = await t.app.inject({
@@ -139,7 +158,9 @@ describe('sign-in', () => {
       headers: { cookie, 'x-csrf-token': body.csrfToken },
     });
     expect(out.statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(
+      401,
+    );
   });
 
   it('signs out with the form and audits sign-in and sign-out', async () => {

@@ -3,8 +3,8 @@ import { audit } from '../audit/audit.ts';
 import type { Ctx, RoleGrant } from '../context.ts';
 import { type DbOrTx, inTransaction } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
-import { type Locale, isLocale } from '../i18n/i18n.ts';
-import { type Role, roles as allRoles } from '../policy/roles.ts';
+import { isLocale, type Locale } from '../i18n/i18n.ts';
+import { roles as allRoles, type Role } from '../policy/roles.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';
 
 export type UserStatus = 'active' | 'invited' | 'disabled';
@@ -48,26 +48,38 @@ export async function rolesOfUser(db: DbOrTx, userId: string): Promise<(RoleGran
 
 /** What the audit log may show of a user: never the password hash or the TOTP secret. */
 export function publicUser(u: Pick<UserRow, 'id' | 'email' | 'name' | 'status' | 'locale' | 'totpEnabled'>) {
-  return { id: u.id, email: u.email, name: u.name, status: u.status, locale: u.locale, totpEnabled: u.totpEnabled };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    status: u.status,
+    locale: u.locale,
+    totpEnabled: u.totpEnabled,
+  };
 }
 
 export const isUuid = (v: unknown): v is string =>
   typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
-export const isRole = (v: unknown): v is Role => typeof v === 'string' && (allRoles as readonly string[]).includes(v);
+export const isRole = (v: unknown): v is Role =>
+  typeof v === 'string' && (allRoles as readonly string[]).includes(v);
 
 export function normaliseEmail(email: string): string {
   const e = email.trim();
   // Deliberately loose: one @, something either side, no spaces. The invitation mail is the real check.
   if (!/^[^\s@]+@[^\s@]+$/.test(e) || e.length > 254) {
-    throw new AppError('validation_failed', [{ path: 'email', code: 'invalid_email', message: 'not an email address' }]);
+    throw new AppError('validation_failed', [
+      { path: 'email', code: 'invalid_email', message: 'not an email address' },
+    ]);
   }
   return e;
 }
 
 export function checkRoleGrant(g: { role: unknown; scopeOrgId?: unknown }): RoleGrant {
   if (!isRole(g.role)) {
-    throw new AppError('validation_failed', [{ path: 'role', code: 'invalid_role', message: 'unknown role' }]);
+    throw new AppError('validation_failed', [
+      { path: 'role', code: 'invalid_role', message: 'unknown role' },
+    ]);
   }
   const scope = g.scopeOrgId === '' || g.scopeOrgId === undefined ? null : g.scopeOrgId;
   if (scope !== null && !isUuid(scope)) {
@@ -120,7 +132,8 @@ export async function createUser(
 ): Promise<string> {
   const email = normaliseEmail(input.email);
   const name = input.name.trim();
-  if (!name) throw new AppError('validation_failed', [{ path: 'name', code: 'required', message: 'required' }]);
+  if (!name)
+    throw new AppError('validation_failed', [{ path: 'name', code: 'required', message: 'required' }]);
   if (input.password != null) checkPasswordPolicy(input.password);
   const grants = (input.roles ?? []).map(checkRoleGrant);
   const passwordHash = input.password != null ? await hashPassword(input.password) : null;
