@@ -14,6 +14,11 @@ export interface PageOptions {
   notice?: string;
 }
 
+/** A section's pages keep its navigation entry marked (e.g. /directory/… under Directory). */
+function isCurrent(path: string, href: string): boolean {
+  return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
+}
+
 /** Link to the same page in another language, keeping the other query parameters. */
 function langHref(url: string, lang: Locale): string {
   const u = new URL(url, 'http://x');
@@ -35,6 +40,7 @@ export function Layout({
     ['/directory', t(l, 'nav.directory')],
     ['/map', t(l, 'nav.map')],
     ['/api/docs', t(l, 'nav.api')],
+    ['/about', t(l, 'nav.about')],
   ];
   if (hasAnyRole(actor, ['admin'])) nav.push(['/admin', t(l, 'nav.admin')]);
   const path = request.url.split('?')[0];
@@ -53,52 +59,56 @@ export function Layout({
           {t(l, 'nav.skip')}
         </a>
         <header class="site">
-          <a class="brand" href="/">
-            <img src="/static/icon.svg" alt="" width="28" height="28" />
-            <span>Peace Talks</span>
-          </a>
-          <nav aria-label={t(l, 'nav.main')}>
-            <ul>
-              {nav.map(([href, label]) => (
-                <li key={href}>
-                  <a href={href} aria-current={path === href ? 'page' : undefined}>
-                    {label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <div class="account">
-            {actor ? (
-              <>
-                <a href="/account">{actor.name}</a>
-                <form method="post" action="/logout" class="inline">
-                  <input type="hidden" name="_csrf" value={request.csrfToken} />
-                  <button type="submit" class="link">
-                    {t(l, 'nav.signOut')}
-                  </button>
-                </form>
-              </>
-            ) : (
-              <a href="/login">{t(l, 'nav.signIn')}</a>
-            )}
+          <div class="bar wrap">
+            <nav class="langs" aria-label={t(l, 'nav.language')}>
+              <ul>
+                {locales.map((code) => (
+                  <li key={code}>
+                    <a
+                      href={langHref(request.url, code)}
+                      lang={code}
+                      hreflang={code}
+                      aria-current={code === l ? 'true' : undefined}
+                    >
+                      {localeNames[code]}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <div class="account">
+              {actor ? (
+                <>
+                  <a href="/account">{actor.name}</a>
+                  <form method="post" action="/logout" class="inline">
+                    <input type="hidden" name="_csrf" value={request.csrfToken} />
+                    <button type="submit" class="link">
+                      {t(l, 'nav.signOut')}
+                    </button>
+                  </form>
+                </>
+              ) : (
+                <a href="/login">{t(l, 'nav.signIn')}</a>
+              )}
+            </div>
           </div>
-          <nav class="langs" aria-label={t(l, 'nav.language')}>
-            <ul>
-              {locales.map((code) => (
-                <li key={code}>
-                  <a
-                    href={langHref(request.url, code)}
-                    lang={code}
-                    hreflang={code}
-                    aria-current={code === l ? 'true' : undefined}
-                  >
-                    {localeNames[code]}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <div class="masthead wrap">
+            <a class="brand" href="/">
+              <img src="/static/icon.svg" alt="" width="32" height="32" />
+              <span>Peace Talks</span>
+            </a>
+            <nav aria-label={t(l, 'nav.main')}>
+              <ul>
+                {nav.map(([href, label]) => (
+                  <li key={href}>
+                    <a href={href} aria-current={isCurrent(path, href) ? 'page' : undefined}>
+                      {label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </div>
         </header>
         <main id="main" tabIndex={-1}>
           {notice && (
@@ -109,9 +119,9 @@ export function Layout({
           {children}
         </main>
         <footer class="site">
-          <p>
+          <p class="wrap">
             <a href="/about">{t(l, 'nav.about')}</a> · {t(l, 'footer.license')} ·{' '}
-            <a href="/api/docs">{t(l, 'nav.api')}</a>
+            <a href="/source.tar.gz">{t(l, 'footer.source')}</a> · <a href="/api/docs">{t(l, 'nav.api')}</a>
           </p>
         </footer>
       </body>

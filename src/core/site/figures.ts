@@ -1,0 +1,63 @@
+import type { Database } from '../db/pool.ts';
+
+/** The network in numbers, for the home page. */
+export interface NetworkFigures {
+  /** Organisations with an active membership of a Section or network. */
+  members: number;
+  sections: number;
+  activeMemberships: number;
+  /** Countries of the member organisations. */
+  countries: number;
+  /** Per kind: every organisation in the directory, and those that are members. */
+  byKind: { kind: string; total: number; members: number }[];
+}
+
+// The home page is the most visited page: a short cache keeps its counts off the database
+// under load while still showing changes within seconds.
+const TTL_MS = 15_000;
+const cache = new WeakMap<Database, { at: number; value: NetworkFigures | null }>();
+
+/**
+ * Counts from the directory's tables. The kernel reads them with plain SQL (it must not import the
+ * directory module); when the tables are missing or unreadable, the page simply shows no figures.
+ */
+export async function networkFigures(database: Database, now = Date.now()): Promise<NetworkFigures | null> {
+  const hit = cache.get(database);
+  if (hit && now - hit.at < TTL_MS) return hit.value;
+  let value: NetworkFigures | null = null;
+  try {
+    const [kinds, totals] = await Promise.all([
+      database.pool.query<{ kind: string; total: number; members: number }>(
+        `SELECT o.kind, count(*)::int AS total,
+                count(*) FILTER (WHERE EXISTS (
+                  SELECT 1 FROM memberships m
+                   WHERE m.member_id = o.id AND m.status = 'active'
+                     AND (m.until IS NULL OR m.until >= current_date)))::int AS members
+           FROM organisations o
+          WHERE o.archived_at IS NULL
+          GROUP BY o.kind
+          ORDER BY members DESC, total DESC, o.kind`,
+      ),
+      database.pool.query<{ memberships: number; members: number; countries: number }>(
+        `SELECT count(*)::int AS memberships,
+                count(DISTINCT m.member_id)::int AS members,
+                count(DISTINCT o.country)::int AS countries
+           FROM memberships m JOIN organisations o ON o.id = m.member_id
+          WHERE m.status = 'active' AND (m.until IS NULL OR m.until >= current_date)
+            AND o.archived_at IS NULL`,
+      ),
+    ]);
+    const t = totals.rows[0];
+    value = {
+      members: t?.members ?? 0,
+      activeMemberships: t?.memberships ?? 0,
+      countries: t?.countries ?? 0,
+      sections: kinds.rows.find((r) => r.kind === 'section')?.total ?? 0,
+      byKind: kinds.rows,
+    };
+  } catch {
+    value = null;
+  }
+  cache.set(database, { at: now, value });
+  return value;
+}
