@@ -177,7 +177,7 @@ describe('administration', () => {
       url: '/admin/audit?entity=user',
       headers: { cookie: admin.cookie },
     });
-    expect(html.body).toContain('<table class="audit">');
+    expect(html.body).toContain('<table class="table audit">');
   });
 
   it('shows the outbox newest first, paginated', async () => {

@@ -30,7 +30,7 @@ export async function auditPage(request: FastifyRequest, reply: FastifyReply): P
   const input = (name: (typeof FILTERS)[number], type = 'text') => (
     <div class={errors?.[name] ? 'field has-error' : 'field'}>
       <label for={`f-${name}`}>{t(l, `admin.audit.${name}`)}</label>
-      {errors?.[name] && <small class="error">{errors[name]}</small>}
+      {errors?.[name] && <small class="field-error">{errors[name]}</small>}
       <input id={`f-${name}`} name={name} type={type as 'text'} value={q[name] ?? ''} />
     </div>
   );
@@ -57,52 +57,54 @@ export async function auditPage(request: FastifyRequest, reply: FastifyReply): P
       {items.length === 0 ? (
         <p>{t(l, 'admin.audit.none')}</p>
       ) : (
-        <table class="audit">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t(l, 'admin.audit.at')}</th>
-              <th scope="col">{t(l, 'admin.audit.actor')}</th>
-              <th scope="col">{t(l, 'admin.audit.action')}</th>
-              <th scope="col">{t(l, 'admin.audit.entity')}</th>
-              <th scope="col">{t(l, 'admin.audit.change')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => (
-              <tr key={e.id}>
-                <td>{e.id}</td>
-                <td>
-                  <time dateTime={e.at}>
-                    {formatDate(l, e.at, { dateStyle: 'short', timeStyle: 'medium' })}
-                  </time>
-                </td>
-                <td>{e.actorLabel ?? t(l, 'admin.audit.system')}</td>
-                <td>{e.action}</td>
-                <td>
-                  <a
-                    href={`/admin/audit?entity=${encodeURIComponent(e.entity)}&entityId=${encodeURIComponent(e.entityId ?? '')}`}
-                  >
-                    {e.entity}
-                    {e.entityId ? ` ${e.entityId}` : ''}
-                  </a>
-                </td>
-                <td>
-                  {e.before != null && (
-                    <div>
-                      <small>{t(l, 'admin.audit.before')}</small> <code>{json(e.before)}</code>
-                    </div>
-                  )}
-                  {e.after != null && (
-                    <div>
-                      <small>{t(l, 'admin.audit.after')}</small> <code>{json(e.after)}</code>
-                    </div>
-                  )}
-                </td>
+        <div class="table-wrap">
+          <table class="table audit">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{t(l, 'admin.audit.at')}</th>
+                <th scope="col">{t(l, 'admin.audit.actor')}</th>
+                <th scope="col">{t(l, 'admin.audit.action')}</th>
+                <th scope="col">{t(l, 'admin.audit.entity')}</th>
+                <th scope="col">{t(l, 'admin.audit.change')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((e) => (
+                <tr key={e.id}>
+                  <td>{e.id}</td>
+                  <td>
+                    <time dateTime={e.at}>
+                      {formatDate(l, e.at, { dateStyle: 'short', timeStyle: 'medium' })}
+                    </time>
+                  </td>
+                  <td>{e.actorLabel ?? t(l, 'admin.audit.system')}</td>
+                  <td>{e.action}</td>
+                  <td>
+                    <a
+                      href={`/admin/audit?entity=${encodeURIComponent(e.entity)}&entityId=${encodeURIComponent(e.entityId ?? '')}`}
+                    >
+                      {e.entity}
+                      {e.entityId ? ` ${e.entityId}` : ''}
+                    </a>
+                  </td>
+                  <td>
+                    {e.before != null && (
+                      <div>
+                        <small>{t(l, 'admin.audit.before')}</small> <code>{json(e.before)}</code>
+                      </div>
+                    )}
+                    {e.after != null && (
+                      <div>
+                        <small>{t(l, 'admin.audit.after')}</small> <code>{json(e.after)}</code>
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {nextBefore && (
         <p>

@@ -49,10 +49,10 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
       <ul class="cards">
         {adminSections.map(([href, key]) => (
           <li key={href}>
-            <h2>
-              <a href={href}>{t(l, key)}</a>
-            </h2>
-            <p>{figures[href]}</p>
+            <a class="card" href={href}>
+              <strong>{t(l, key)}</strong>
+              <span>{figures[href]}</span>
+            </a>
           </li>
         ))}
       </ul>,
@@ -85,7 +85,7 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
         <section aria-labelledby="invite-h">
           <h2 id="invite-h">{t(l, 'admin.users.invite')}</h2>
           <ErrorSummary errors={errors} request={request} />
-          <form method="post" action="/admin/users" class="stack">
+          <form method="post" action="/admin/users" class="form">
             <Csrf request={request} />
             <Field
               name="email"
@@ -105,7 +105,7 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
             />
             <div class={errors?.role ? 'field has-error' : 'field'}>
               <label for="f-role">{t(l, 'admin.users.role')}</label>
-              {errors?.role && <small class="error">{errors.role}</small>}
+              {errors?.role && <small class="field-error">{errors.role}</small>}
               <RoleSelect request={request} value={invite.role ?? 'member'} allowed={invitable} />
             </div>
             <Field
@@ -151,36 +151,38 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
           {list.items.length === 0 ? (
             <p>{t(l, 'admin.users.none')}</p>
           ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t(l, 'auth.fields.name')}</th>
-                  <th scope="col">{t(l, 'auth.fields.email')}</th>
-                  <th scope="col">{t(l, 'admin.users.status')}</th>
-                  <th scope="col">{t(l, 'admin.users.roles')}</th>
-                  <th scope="col">{t(l, 'admin.users.mfa')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((u) => (
-                  <tr key={u.id}>
-                    <td>{isAdmin ? <a href={`/admin/users/${u.id}`}>{u.name}</a> : u.name}</td>
-                    <td>{u.email}</td>
-                    <td>{t(l, `admin.status.${u.status}`)}</td>
-                    <td>
-                      {u.roles
-                        .map(
-                          (r) =>
-                            t(l, `auth.roles.${r.role}`) +
-                            (r.scopeOrgId ? ` (${r.scopeOrgId.slice(0, 8)}…)` : ''),
-                        )
-                        .join(', ')}
-                    </td>
-                    <td>{u.totpEnabled ? t(l, 'common.yes') : t(l, 'common.no')}</td>
+            <div class="table-wrap">
+              <table class="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t(l, 'auth.fields.name')}</th>
+                    <th scope="col">{t(l, 'auth.fields.email')}</th>
+                    <th scope="col">{t(l, 'admin.users.status')}</th>
+                    <th scope="col">{t(l, 'admin.users.roles')}</th>
+                    <th scope="col">{t(l, 'admin.users.mfa')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {list.items.map((u) => (
+                    <tr key={u.id}>
+                      <td>{isAdmin ? <a href={`/admin/users/${u.id}`}>{u.name}</a> : u.name}</td>
+                      <td>{u.email}</td>
+                      <td>{t(l, `admin.status.${u.status}`)}</td>
+                      <td>
+                        {u.roles
+                          .map(
+                            (r) =>
+                              t(l, `auth.roles.${r.role}`) +
+                              (r.scopeOrgId ? ` (${r.scopeOrgId.slice(0, 8)}…)` : ''),
+                          )
+                          .join(', ')}
+                      </td>
+                      <td>{u.totpEnabled ? t(l, 'common.yes') : t(l, 'common.no')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
           {list.next && (
             <p>
@@ -259,16 +261,19 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
                     : t(l, 'admin.users.wholeNetwork')}{' '}
                   <form method="post" action={`/admin/users/${u.id}/roles/${r.id}/revoke`} class="inline">
                     <Csrf request={request} />
-                    <button type="submit" class="secondary">
+                    <button
+                      type="submit"
+                      class="secondary small"
+                      aria-label={`${t(l, 'admin.users.revoke')}: ${t(l, `auth.roles.${r.role}`)}`}
+                    >
                       {t(l, 'admin.users.revoke')}
-                      <span class="visually-hidden"> {t(l, `auth.roles.${r.role}`)}</span>
                     </button>
                   </form>
                 </li>
               ))}
             </ul>
           )}
-          <form method="post" action={`/admin/users/${u.id}/roles`} class="stack">
+          <form method="post" action={`/admin/users/${u.id}/roles`} class="form">
             <Csrf request={request} />
             <h3>{t(l, 'admin.users.grant')}</h3>
             <div class="field">
@@ -339,7 +344,7 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
       t(l, 'admin.security.title'),
       <>
         <p>{t(l, 'admin.security.intro')}</p>
-        <form method="post" action="/admin/security" class="stack">
+        <form method="post" action="/admin/security" class="form">
           <Csrf request={request} />
           <fieldset>
             <legend>{t(l, 'admin.security.legend')}</legend>
@@ -399,18 +404,26 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
             </article>
           ))
         )}
-        <nav aria-label={t(l, 'admin.pagination')} class="pager">
-          {r.page > 1 && (
-            <a href={`/admin/outbox?page=${r.page - 1}`} rel="prev">
-              {t(l, 'common.previous')}
-            </a>
-          )}{' '}
-          {r.hasMore && (
-            <a href={`/admin/outbox?page=${r.page + 1}`} rel="next">
-              {t(l, 'common.next')}
-            </a>
-          )}
-        </nav>
+        {(r.page > 1 || r.hasMore) && (
+          <nav aria-label={t(l, 'admin.pagination')} class="pagination">
+            <ul>
+              {r.page > 1 && (
+                <li>
+                  <a href={`/admin/outbox?page=${r.page - 1}`} rel="prev">
+                    {t(l, 'common.previous')}
+                  </a>
+                </li>
+              )}
+              {r.hasMore && (
+                <li>
+                  <a href={`/admin/outbox?page=${r.page + 1}`} rel="next">
+                    {t(l, 'common.next')}
+                  </a>
+                </li>
+              )}
+            </ul>
+          </nav>
+        )}
       </>,
     );
   });

@@ -43,7 +43,7 @@ export function adminPage(
     title,
     <>
       {isAdmin && (
-        <nav aria-label={t(l, 'admin.nav.label')} class="subnav">
+        <nav aria-label={t(l, 'admin.nav.label')} class="pagination">
           <ul>
             <li>
               <a href="/admin" aria-current={path === '/admin' ? 'page' : undefined}>

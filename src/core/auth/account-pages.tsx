@@ -73,7 +73,7 @@ export async function accountPages(app: FastifyInstance, services: AppServices):
 
         <section aria-labelledby="profile-h">
           <h2 id="profile-h">{t(l, 'auth.account.profile')}</h2>
-          <form method="post" action="/account/profile" class="stack">
+          <form method="post" action="/account/profile" class="form">
             <Csrf request={request} />
             <Field
               name="name"
@@ -106,7 +106,7 @@ export async function accountPages(app: FastifyInstance, services: AppServices):
           {me.totpEnabled ? (
             <>
               <p>{t(l, 'auth.account.mfaOn')}</p>
-              <form method="post" action="/account/totp/disable" class="stack">
+              <form method="post" action="/account/totp/disable" class="form">
                 <Csrf request={request} />
                 <Field
                   name="code"
@@ -149,39 +149,43 @@ export async function accountPages(app: FastifyInstance, services: AppServices):
           {tokens.length === 0 ? (
             <p>{t(l, 'auth.tokens.none')}</p>
           ) : (
-            <table>
-              <caption class="visually-hidden">{t(l, 'auth.tokens.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t(l, 'auth.tokens.name')}</th>
-                  <th scope="col">{t(l, 'auth.tokens.scopes')}</th>
-                  <th scope="col">{t(l, 'auth.tokens.createdAt')}</th>
-                  <th scope="col">{t(l, 'auth.tokens.lastUsed')}</th>
-                  <th scope="col">{t(l, 'common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.map((tk) => (
-                  <tr key={tk.id}>
-                    <td>{tk.name}</td>
-                    <td>{tk.scopes.map((sc) => t(l, `auth.tokens.scope.${sc}`)).join(', ')}</td>
-                    <td>{formatDate(l, tk.createdAt)}</td>
-                    <td>{tk.lastUsedAt ? formatDate(l, tk.lastUsedAt) : t(l, 'auth.tokens.never')}</td>
-                    <td>
-                      <form method="post" action={`/account/tokens/${tk.id}/revoke`} class="inline">
-                        <Csrf request={request} />
-                        <button type="submit" class="secondary">
-                          {t(l, 'auth.tokens.revoke')}
-                          <span class="visually-hidden"> {tk.name}</span>
-                        </button>
-                      </form>
-                    </td>
+            <div class="table-wrap">
+              <table class="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t(l, 'auth.tokens.name')}</th>
+                    <th scope="col">{t(l, 'auth.tokens.scopes')}</th>
+                    <th scope="col">{t(l, 'auth.tokens.createdAt')}</th>
+                    <th scope="col">{t(l, 'auth.tokens.lastUsed')}</th>
+                    <th scope="col">{t(l, 'common.actions')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {tokens.map((tk) => (
+                    <tr key={tk.id}>
+                      <td>{tk.name}</td>
+                      <td>{tk.scopes.map((sc) => t(l, `auth.tokens.scope.${sc}`)).join(', ')}</td>
+                      <td>{formatDate(l, tk.createdAt)}</td>
+                      <td>{tk.lastUsedAt ? formatDate(l, tk.lastUsedAt) : t(l, 'auth.tokens.never')}</td>
+                      <td>
+                        <form method="post" action={`/account/tokens/${tk.id}/revoke`} class="inline">
+                          <Csrf request={request} />
+                          <button
+                            type="submit"
+                            class="secondary small"
+                            aria-label={`${t(l, 'auth.tokens.revoke')} ${tk.name}`}
+                          >
+                            {t(l, 'auth.tokens.revoke')}
+                          </button>
+                        </form>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
-          <form method="post" action="/account/tokens" class="stack">
+          <form method="post" action="/account/tokens" class="form">
             <Csrf request={request} />
             <h3>{t(l, 'auth.tokens.new')}</h3>
             <Field
@@ -194,7 +198,7 @@ export async function accountPages(app: FastifyInstance, services: AppServices):
             />
             <fieldset id="f-scopes">
               <legend>{t(l, 'auth.tokens.scopes')}</legend>
-              {s.errors?.scopes && <small class="error">{s.errors.scopes}</small>}
+              {s.errors?.scopes && <small class="field-error">{s.errors.scopes}</small>}
               {offered.map((sc) => (
                 <label key={sc} class="check">
                   <input
@@ -303,7 +307,7 @@ export async function accountPages(app: FastifyInstance, services: AppServices):
               </li>
               <li>{t(l, 'auth.totp.step2')}</li>
             </ol>
-            <form method="post" action="/account/totp/confirm" class="stack">
+            <form method="post" action="/account/totp/confirm" class="form">
               <Csrf request={request} />
               <Field
                 name="code"
@@ -324,7 +328,7 @@ export async function accountPages(app: FastifyInstance, services: AppServices):
             </form>
           </>
         ) : (
-          <form method="post" action="/account/totp/enrol" class="stack">
+          <form method="post" action="/account/totp/enrol" class="form">
             <Csrf request={request} />
             <button type="submit">{t(l, 'auth.totp.start')}</button>
           </form>

@@ -61,7 +61,7 @@ export function ErrorSummary({
 }): VNode | null {
   if (!errors || Object.keys(errors).length === 0) return null;
   return (
-    <div class="error-summary" role="alert" tabIndex={-1}>
+    <div class="errors" role="alert">
       <p>
         <strong>{t(request.locale, 'auth.form.problem')}</strong>
       </p>
@@ -102,7 +102,7 @@ export function Field(p: FieldProps): VNode {
         </small>
       )}
       {err && (
-        <small id={`${id}-error`} class="error">
+        <small id={`${id}-error`} class="field-error">
           {err}
         </small>
       )}

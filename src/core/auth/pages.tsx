@@ -50,7 +50,7 @@ export async function authPages(app: FastifyInstance, services: AppServices): Pr
       <section class="narrow">
         <h1>{t(l, 'auth.login.title')}</h1>
         <ErrorSummary errors={v.errors} request={request} />
-        <form method="post" action="/login" class="stack">
+        <form method="post" action="/login" class="form">
           <Csrf request={request} />
           <input type="hidden" name="next" value={v.next ?? '/'} />
           <Field
@@ -126,7 +126,7 @@ export async function authPages(app: FastifyInstance, services: AppServices): Pr
         <h1>{t(l, 'auth.mfa.title')}</h1>
         <p>{t(l, 'auth.mfa.intro')}</p>
         <ErrorSummary errors={errors} request={request} />
-        <form method="post" action="/login/mfa" class="stack">
+        <form method="post" action="/login/mfa" class="form">
           <Csrf request={request} />
           <input type="hidden" name="next" value={next} />
           <Field
@@ -194,7 +194,7 @@ export async function authPages(app: FastifyInstance, services: AppServices): Pr
           {t(l, v.kind === 'invitation' ? 'auth.invitation.intro' : 'auth.reset.intro', { email: v.email })}
         </p>
         <ErrorSummary errors={v.errors} request={request} />
-        <form method="post" action={action} class="stack">
+        <form method="post" action={action} class="form">
           <Csrf request={request} />
           {/* Lets password managers file the new password under the right account. */}
           <input type="hidden" name="username" value={v.email} autocomplete="username" />
@@ -288,7 +288,7 @@ export async function authPages(app: FastifyInstance, services: AppServices): Pr
       <section class="narrow">
         <h1>{t(l, 'auth.forgot.title')}</h1>
         <p>{t(l, 'auth.forgot.intro')}</p>
-        <form method="post" action="/password/forgot" class="stack">
+        <form method="post" action="/password/forgot" class="form">
           <Csrf request={request} />
           <Field
             name="email"
