@@ -340,5 +340,11 @@ describe('administration', () => {
     );
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Rellene este campo.');
+    const audit = await t.database.db.execute<{ before: unknown; after: unknown }>(
+      sql`SELECT before, after FROM audit_events WHERE entity = 'user' AND action = 'update' AND entity_id = ${u.userId}`,
+    );
+    expect(audit.rows).toEqual([
+      { before: { name: 'Test member', locale: null }, after: { name: 'New Name', locale: 'es' } },
+    ]);
   });
 });

@@ -93,6 +93,10 @@ export async function signIn(
     await recordAttempt(tx, [ek], true, ctx.now);
     // A new session id at every sign-in: a session planted before sign-in is worth nothing.
     if (input.replaceSessionId) await deleteSession(tx, input.replaceSessionId);
+    // Expired sessions are swept here, a user at a time, rather than by a job.
+    await tx.execute(
+      sql`DELETE FROM auth_sessions WHERE user_id = ${user.id} AND expires_at <= ${ctx.now.toISOString()}`,
+    );
     const cookie = await createSessionFor(tx, user.id, {
       mfaPassed: false,
       ttlHours: deps.config.SESSION_TTL_HOURS,
