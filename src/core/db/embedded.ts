@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -88,12 +88,43 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-function alive(pid: number): boolean {
+function exists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A killed process stays a zombie until its parent (often init) reaps it: it no longer runs. */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false; // no procfs (macOS) or gone
+  }
+}
+
+function alive(pid: number): boolean {
+  return exists(pid) && !zombie(pid);
+}
+
+/**
+ * PostgreSQL refuses to start while the PID in postmaster.pid exists, even as a zombie: after a
+ * crash, wait for the dead server to be reaped (init may take a few seconds) before starting.
+ */
+async function waitReaped(pgDir: string, timeoutMs = 30000): Promise<void> {
+  let pid = 0;
+  try {
+    pid = Number((await fs.readFile(path.join(pgDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (pid > 0 && pid !== process.pid && exists(pid) && zombie(pid) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -133,11 +164,50 @@ export interface StartOptions {
   log?: (msg: string) => void;
 }
 
+/**
+ * Serialise the start (initdb, pg_ctl start, the owner file) of the processes on one data
+ * folder: two `peacetalks` started together must not both run initdb in the same folder, or
+ * both start a server; the second one waits and then finds the first one's server running.
+ */
+async function startLock(dataDir: string, timeoutMs = 90000): Promise<() => Promise<void>> {
+  const file = path.join(dataDir, 'start.lock');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const handle = await fs.open(file, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => fs.rm(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
+    if (holder > 0 && !alive(holder)) {
+      await fs.rm(file, { force: true }); // left by a start that crashed
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `Another peacetalks process (${holder}) has been starting the database in ${dataDir} for too long. If no such process runs, remove ${file}.`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer & { firstRun: boolean }> {
+  await fs.mkdir(opts.dataDir, { recursive: true });
+  const release = await startLock(opts.dataDir);
+  try {
+    return await startLocked(opts);
+  } finally {
+    await release();
+  }
+}
+
+async function startLocked(opts: StartOptions): Promise<EmbeddedServer & { firstRun: boolean }> {
   const log = opts.log ?? (() => undefined);
   const pgDir = path.join(opts.dataDir, 'pg');
   const lockFile = path.join(opts.dataDir, 'peacetalks.pid');
-  await fs.mkdir(opts.dataDir, { recursive: true });
   const bin = await binaries();
   const ids = await runAs();
   const cwd = os.tmpdir();
@@ -202,6 +272,7 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer 
         );
       await waitAccepting(server.port);
     } else {
+      await waitReaped(pgDir);
       const port = opts.port || (await freePort());
       log(`starting the embedded database on port ${port}`);
       const logFile = path.join(pgDir, 'server.log');

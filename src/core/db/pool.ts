@@ -44,7 +44,8 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<st
     const r = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (r.rowCount === 0) {
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((e: { code?: string }) => {
-        if (e.code !== '42P04') throw e; // created meanwhile by another process
+        // Created meanwhile by another process: 42P04, or 23505 when both inserted at once.
+        if (e.code !== '42P04' && e.code !== '23505') throw e;
       });
     }
   } finally {
