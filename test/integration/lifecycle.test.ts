@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/core/db/embedded.ts';
 import { migrationsFolder } from '../../src/core/db/migrate.ts';
 import { adminUrl, urlFor } from '../support/database.ts';
 import {
   type CliProcess,
   cleanupProcesses,
+  copyDataDir,
   embeddedUrl,
   healthz,
   isRunning,
@@ -28,6 +29,15 @@ import {
 
 afterEach(cleanupProcesses);
 afterAll(removeDataDirs);
+
+/** A data folder initialised, migrated and seeded by a first `serve`, copied by the other tests. */
+let initialised = '';
+beforeAll(async () => {
+  initialised = await tempDataDir('initialised');
+  const first = await startServe({ PEACETALKS_DATA_DIR: initialised, PORT: String(await freePort()) });
+  expect(first.output()).toContain('initialising the embedded database');
+  expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+});
 
 async function journalLength(): Promise<number> {
   const { readFile } = await import('node:fs/promises');
@@ -53,7 +63,7 @@ async function expectStoppedCleanly(
 describe('process lifecycle of `peacetalks serve`', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} shuts down cleanly and the next start works`, async () => {
-      const dataDir = await tempDataDir(`signal-${signal}`);
+      const dataDir = await copyDataDir(initialised, `signal-${signal}`);
       const PORT = String(await freePort());
       const env = { PEACETALKS_DATA_DIR: dataDir, PORT };
       const first = await startServe(env);
@@ -125,7 +135,7 @@ describe('process lifecycle of `peacetalks serve`', () => {
   }
 
   it('kill -9 of the app during writes: the next start adopts the database and no acknowledged write is lost', async () => {
-    const dataDir = await tempDataDir('kill9');
+    const dataDir = await copyDataDir(initialised, 'kill9');
     const env = { PEACETALKS_DATA_DIR: dataDir, PORT: String(await freePort()) };
     const app = await startServe(env);
     const server = postmaster(dataDir)!;
@@ -150,7 +160,7 @@ describe('process lifecycle of `peacetalks serve`', () => {
   });
 
   it('kill -9 of the app and of its database during writes: crash recovery keeps every acknowledged write', async () => {
-    const dataDir = await tempDataDir('kill9-both');
+    const dataDir = await copyDataDir(initialised, 'kill9-both');
     const env = { PEACETALKS_DATA_DIR: dataDir, PORT: String(await freePort()) };
     const app = await startServe(env);
     const server = postmaster(dataDir)!;
@@ -171,7 +181,7 @@ describe('process lifecycle of `peacetalks serve`', () => {
   });
 
   it('a second peacetalks process on the same data folder uses the running server', async () => {
-    const dataDir = await tempDataDir('guest');
+    const dataDir = await copyDataDir(initialised, 'guest');
     const env = { PEACETALKS_DATA_DIR: dataDir, PORT: String(await freePort()) };
     const app = await startServe(env);
     const server = postmaster(dataDir)!;
@@ -212,8 +222,26 @@ describe('process lifecycle of `peacetalks serve`', () => {
     await expectStoppedCleanly(dataDir, server.pid, app.stop('SIGTERM'), app);
   });
 
+  it('two servers started together on a new data folder: one database server, one owner, one guest', async () => {
+    const dataDir = await tempDataDir('together');
+    const envs = await Promise.all(
+      [0, 1].map(async () => ({ PEACETALKS_DATA_DIR: dataDir, PORT: String(await freePort()) })),
+    );
+    const apps = await Promise.all(envs.map((env) => startServe(env)));
+    for (const app of apps) expect((await healthz(app.url)).status).toBe(200);
+    expect(apps.filter((a) => a.output().includes('initialising the embedded database'))).toHaveLength(1);
+    const guests = apps.filter((a) => a.output().includes('already run by process'));
+    expect(guests).toHaveLength(1);
+    expect(postgresProcesses(dataDir)).toHaveLength(1);
+    const owner = apps.find((a) => !guests.includes(a))!;
+    const server = postmaster(dataDir)!;
+    expect(await guests[0].stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect((await healthz(owner.url)).status).toBe(200);
+    await expectStoppedCleanly(dataDir, server.pid, owner.stop('SIGTERM'), owner);
+  });
+
   it('a port already in use: a clear message, exit code 1, and the database stopped again', async () => {
-    const dataDir = await tempDataDir('port');
+    const dataDir = await copyDataDir(initialised, 'port');
     const blocker = net.createServer();
     const port = await new Promise<number>((resolve) =>
       blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)),
@@ -224,6 +252,8 @@ describe('process lifecycle of `peacetalks serve`', () => {
       expect(r.output).toContain('already in use');
       expect(r.output).toContain(String(port));
       expect(r.output).not.toMatch(/\n\s+at /); // a message, not a stack trace
+      // The database had been started before the port was tried: it must be stopped again.
+      expect(r.output).toContain('starting the embedded database');
       expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
       expect(postgresProcesses(dataDir)).toEqual([]);
     } finally {

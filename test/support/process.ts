@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 /**
  * Helpers to run the real command line (`node bin/peacetalks.js …`) as separate processes, for
@@ -258,4 +259,16 @@ export async function removeDataDirs(): Promise<void> {
   for (const dir of dataDirs) await fs.rm(dir, { recursive: true, force: true });
   await fs.rm(path.join(root, '.tmp', `lifecycle-${process.pid}`), { recursive: true, force: true });
   dataDirs.clear();
+}
+
+/**
+ * A copy of a stopped data folder (for example one initialised, migrated and seeded once in a
+ * beforeAll), so that each test does not pay for initdb and the first-run seed again.
+ * `cp -a` keeps the owner of the files, which PostgreSQL checks when running as root.
+ */
+export async function copyDataDir(from: string, name: string): Promise<string> {
+  if (postmaster(from) && postgresProcesses(from).length) throw new Error(`${from} is in use`);
+  const dir = await tempDataDir(name);
+  await promisify(execFile)('cp', ['-a', from, dir]);
+  return dir;
 }
