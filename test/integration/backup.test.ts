@@ -75,7 +75,7 @@ async function fillEveryTable(db: TestDb): Promise<void> {
   const org = (
     await q(
       `INSERT INTO organisations (kind, names, name, alt_names, country, population, lat, lon, geonames_id)
-       VALUES ('city', '{"en": "Kyiv", "uk": "Київ"}', 'Kyiv', ARRAY['Kiev', 'Kijów'], 'UA', 9007199254740993, 50.4501000000001, 0.1, 703448)
+       VALUES ('city', '{"en": "Test Kyiv", "uk": "Тест Київ"}', 'Test Kyiv', ARRAY['Test Kiev', 'Kijów'], 'UA', 9007199254740993, 50.4501000000001, 0.1, 999000001)
        RETURNING id`,
     )
   ).rows[0].id;
