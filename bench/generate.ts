@@ -21,7 +21,10 @@ export async function generate(log: (m: string) => void = console.error): Promis
     const citiesMs = performance.now() - t0;
     log(`cities imported in ${(citiesMs / 1000).toFixed(1)} s`);
 
-    const havePeople = Number((await db.execute<{ n: number }>(sql`SELECT count(*)::int8 AS n FROM people WHERE title = 'bench'`)).rows[0].n);
+    const havePeople = Number(
+      (await db.execute<{ n: number }>(sql`SELECT count(*)::int8 AS n FROM people WHERE title = 'bench'`))
+        .rows[0].n,
+    );
     if (havePeople < 20000) {
       await db.transaction(async (tx) => {
         await tx.execute(sql`
@@ -43,7 +46,9 @@ export async function generate(log: (m: string) => void = console.error): Promis
       });
       log('20,000 people generated');
     }
-    const haveMemberships = Number((await db.execute<{ n: number }>(sql`SELECT count(*)::int8 AS n FROM memberships`)).rows[0].n);
+    const haveMemberships = Number(
+      (await db.execute<{ n: number }>(sql`SELECT count(*)::int8 AS n FROM memberships`)).rows[0].n,
+    );
     if (haveMemberships < 50000) {
       // Each city joins one Section, chosen from its country so that a country's cities share one.
       await db.execute(sql`

@@ -13,13 +13,19 @@ export interface LoadResult {
   requests: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /**
  * Run autocannon against a list of paths (round-robin). Percentiles are computed from every
  * response time (autocannon's own summary has no p95).
  */
-export async function load(name: string, base: string, paths: string[], opts: { connections?: number; duration?: number } = {}): Promise<LoadResult> {
+export async function load(
+  name: string,
+  base: string,
+  paths: string[],
+  opts: { connections?: number; duration?: number } = {},
+): Promise<LoadResult> {
   const times: number[] = [];
   const instance = autocannon({
     url: base,
@@ -27,9 +33,12 @@ export async function load(name: string, base: string, paths: string[], opts: { 
     duration: opts.duration ?? 10,
     requests: paths.map((p) => ({ method: 'GET', path: p })),
   });
-  (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
-    times.push(responseTime);
-  });
+  (instance as unknown as NodeJS.EventEmitter).on(
+    'response',
+    (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+      times.push(responseTime);
+    },
+  );
   const r = await instance;
   times.sort((a, b) => a - b);
   return {
@@ -51,7 +60,11 @@ export function rssMb(pid: number): number {
 }
 
 /** Spawn a process and resolve when it prints `listening on <url>`. */
-export function spawnListening(cmd: string, args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; ms: number }> {
+export function spawnListening(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -68,9 +81,15 @@ export function spawnListening(cmd: string, args: string[], env: Record<string, 
 }
 
 /** Time from spawning the app to its first answered request. */
-export async function coldStart(env: Record<string, string>, port: number): Promise<{ ms: number; child: ChildProcess }> {
+export async function coldStart(
+  env: Record<string, string>,
+  port: number,
+): Promise<{ ms: number; child: ChildProcess }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/peacetalks.js', 'serve'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/peacetalks.js', 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d) => {
     err += d;

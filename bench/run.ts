@@ -47,17 +47,42 @@ log(`cold start on existing data: ${warmStarts.map((x) => x.toFixed(0)).join(', 
 
 // 4. Load: the app and a bare Fastify route, each in its own process, in the same run.
 const port = await freePort();
-const app = await spawnListening(process.execPath, ['bin/peacetalks.js', 'serve'], { ...env, PORT: String(port) });
-const bare = await spawnListening(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0' });
+const app = await spawnListening(process.execPath, ['bin/peacetalks.js', 'serve'], {
+  ...env,
+  PORT: String(port),
+});
+const bare = await spawnListening(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], {
+  PORT: '0',
+});
 const base = `http://127.0.0.1:${port}`;
 
-const opened = await openDatabase(loadConfig({ ...process.env, ...env }), () => undefined, { migrate: false });
-const ids = (await opened.database.db.execute<{ id: string }>(sql`SELECT id FROM organisations ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id);
+const opened = await openDatabase(loadConfig({ ...process.env, ...env }), () => undefined, {
+  migrate: false,
+});
+const ids = (
+  await opened.database.db.execute<{ id: string }>(
+    sql`SELECT id FROM organisations ORDER BY random() LIMIT 2000`,
+  )
+).rows.map((r) => r.id);
 const names = (
-  await opened.database.db.execute<{ name: string }>(sql`SELECT name FROM organisations WHERE kind = 'city' ORDER BY random() LIMIT 300`)
+  await opened.database.db.execute<{ name: string }>(
+    sql`SELECT name FROM organisations WHERE kind = 'city' ORDER BY random() LIMIT 300`,
+  )
 ).rows.map((r) => r.name);
 await opened.close();
-const queries = ['Kyiv', 'Kiev', 'Київ', 'Barcelna', 'Paris', 'São Paulo', 'Kharkiv', 'den haag', 'Rabat', 'Beyrouth', ...names];
+const queries = [
+  'Kyiv',
+  'Kiev',
+  'Київ',
+  'Barcelna',
+  'Paris',
+  'São Paulo',
+  'Kharkiv',
+  'den haag',
+  'Rabat',
+  'Beyrouth',
+  ...names,
+];
 const searchPaths = queries.map((q) => `/api/v1/directory/search?q=${encodeURIComponent(q)}`);
 const orgPaths = ids.map((id) => `/directory/organisations/${id}`);
 
@@ -70,7 +95,14 @@ const sampler = setInterval(() => rss.push(rssMb(app.child.pid!)), 200);
 const results: LoadResult[] = [];
 results.push(await load('bare Fastify route', bare.url, ['/bare'], { duration }));
 results.push(await load('directory search (API)', base, searchPaths, { duration }));
-results.push(await load('directory search (page)', base, queries.map((q) => `/directory?q=${encodeURIComponent(q)}`), { duration }));
+results.push(
+  await load(
+    'directory search (page)',
+    base,
+    queries.map((q) => `/directory?q=${encodeURIComponent(q)}`),
+    { duration },
+  ),
+);
 results.push(await load('organisation page', base, orgPaths, { duration }));
 clearInterval(sampler);
 await stop(app.child);
@@ -89,14 +121,26 @@ const summary = {
   durationSeconds: duration,
   load: table,
   memoryMb: { median: median(rss), max: Math.max(...rss) },
-  coldStartMs: { firstRunMedian: Math.round(median(firstRun)), existingDataMedian: Math.round(median(warmStarts)), firstRun, existingData: warmStarts },
+  coldStartMs: {
+    firstRunMedian: Math.round(median(firstRun)),
+    existingDataMedian: Math.round(median(warmStarts)),
+    firstRun,
+    existingData: warmStarts,
+  },
   citiesImportSeconds: +(citiesMs / 1000).toFixed(1),
 };
 await fs.mkdir('bench/results', { recursive: true });
 await fs.writeFile('bench/results/directory.json', JSON.stringify(summary, null, 2));
 console.log('| measurement | p50 ms | p95 ms | req/s | p95 ÷ bare | req/s ÷ bare | errors/non-2xx |');
 console.log('|---|---|---|---|---|---|---|');
-for (const r of table) console.log(`| ${r.name} | ${r.p50} | ${r.p95} | ${Math.round(r.rps)} | ${r.p95VsBare} | ${r.rpsVsBare} | ${r.errors}/${r.non2xx} |`);
-console.log(`\nmemory of the app under load: median ${summary.memoryMb.median} MB, max ${summary.memoryMb.max} MB`);
-console.log(`cold start: first run ${summary.coldStartMs.firstRunMedian} ms, existing data ${summary.coldStartMs.existingDataMedian} ms (medians)`);
+for (const r of table)
+  console.log(
+    `| ${r.name} | ${r.p50} | ${r.p95} | ${Math.round(r.rps)} | ${r.p95VsBare} | ${r.rpsVsBare} | ${r.errors}/${r.non2xx} |`,
+  );
+console.log(
+  `\nmemory of the app under load: median ${summary.memoryMb.median} MB, max ${summary.memoryMb.max} MB`,
+);
+console.log(
+  `cold start: first run ${summary.coldStartMs.firstRunMedian} ms, existing data ${summary.coldStartMs.existingDataMedian} ms (medians)`,
+);
 console.log(`full cities import: ${summary.citiesImportSeconds} s`);

@@ -48,9 +48,13 @@ program
     try {
       const address = await listen(platform, config);
       log(`listening on ${address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')}`);
-      const admins = await platform.services.database.pool.query(`SELECT 1 FROM user_roles WHERE role = 'admin' LIMIT 1`);
+      const admins = await platform.services.database.pool.query(
+        `SELECT 1 FROM user_roles WHERE role = 'admin' LIMIT 1`,
+      );
       if (admins.rowCount === 0) {
-        log('no administrator yet: create one with  npx peacetalks admin create --email you@example.org --name "Your Name"');
+        log(
+          'no administrator yet: create one with  npx peacetalks admin create --email you@example.org --name "Your Name"',
+        );
       }
     } catch (e) {
       await platform.close();

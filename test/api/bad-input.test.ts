@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 /**
@@ -68,7 +68,10 @@ async function send(method: string, url: string, payload?: unknown, raw?: string
   return t.app.inject({
     method: method.toUpperCase() as any,
     url,
-    headers: { authorization: `Bearer ${token}`, ...(payload !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(payload !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     payload: raw ?? (payload === undefined ? undefined : JSON.stringify(payload)),
   });
 }
@@ -111,8 +114,17 @@ describe('every JSON route rejects bad input with a 4xx and an error code', () =
 
   it('malformed path parameters', async () => {
     for (const { method, path } of ops.filter((o) => o.path.includes('{'))) {
-      for (const bad of ['not-a-uuid', '00000000-0000-0000-0000-000000000000', "1' OR '1'='1", 'x'.repeat(400)]) {
-        const res = await send(method, fillPath(path, bad), method === 'get' || method === 'delete' ? undefined : {});
+      for (const bad of [
+        'not-a-uuid',
+        '00000000-0000-0000-0000-000000000000',
+        "1' OR '1'='1",
+        'x'.repeat(400),
+      ]) {
+        const res = await send(
+          method,
+          fillPath(path, bad),
+          method === 'get' || method === 'delete' ? undefined : {},
+        );
         expectClientError(res, `${method.toUpperCase()} ${path} with id ${bad.slice(0, 20)}`);
       }
     }
@@ -120,7 +132,9 @@ describe('every JSON route rejects bad input with a 4xx and an error code', () =
 
   it('wrong query parameter types', async () => {
     for (const { method, path, op } of ops.filter((o) => o.method === 'get')) {
-      const typed = (op.parameters ?? []).filter((p: any) => p.in === 'query' && ['integer', 'number', 'boolean'].includes(resolveRef(p.schema).type));
+      const typed = (op.parameters ?? []).filter(
+        (p: any) => p.in === 'query' && ['integer', 'number', 'boolean'].includes(resolveRef(p.schema).type),
+      );
       for (const p of typed) {
         const url = `${fillPath(path, '00000000-0000-0000-0000-000000000000')}?${encodeURIComponent(p.name)}=${encodeURIComponent('abc')}`;
         const res = await send('get', url);
@@ -128,7 +142,10 @@ describe('every JSON route rejects bad input with a 4xx and an error code', () =
       }
       const enums = (op.parameters ?? []).filter((p: any) => p.in === 'query' && resolveRef(p.schema).enum);
       for (const p of enums) {
-        const res = await send('get', `${fillPath(path, '00000000-0000-0000-0000-000000000000')}?${p.name}=definitely-not-allowed`);
+        const res = await send(
+          'get',
+          `${fillPath(path, '00000000-0000-0000-0000-000000000000')}?${p.name}=definitely-not-allowed`,
+        );
         expectClientError(res, `GET ${path}?${p.name}=bad`);
       }
     }
@@ -140,7 +157,10 @@ describe('every JSON route rejects bad input with a 4xx and an error code', () =
       const schema = bodySchema(op);
       const required: string[] = schema.required ?? [];
       if (required.length > 0) expectClientError(await send(method, url, {}), `${method} ${path} {}`);
-      expectClientError(await send(method, url, undefined, '{"unterminated": '), `${method} ${path} invalid JSON`);
+      expectClientError(
+        await send(method, url, undefined, '{"unterminated": '),
+        `${method} ${path} invalid JSON`,
+      );
       expectClientError(await send(method, url, [1, 2, 3]), `${method} ${path} array body`);
       for (const [field, fs] of Object.entries(schema.properties ?? {})) {
         const res = await send(method, url, { [field]: wrongType(fs) });
@@ -156,7 +176,9 @@ describe('every JSON route rejects bad input with a 4xx and an error code', () =
     for (const { method, path, op } of ops) {
       const url = fillPath(path, '00000000-0000-0000-0000-000000000000');
       const schema = bodySchema(op);
-      const stringFields = Object.entries(schema.properties ?? {}).filter(([, s]) => resolveRef(s).type === 'string');
+      const stringFields = Object.entries(schema.properties ?? {}).filter(
+        ([, s]) => resolveRef(s).type === 'string',
+      );
       for (const h of HOSTILE) {
         if (method === 'get') {
           const res = await send('get', `${url}?q=${encodeURIComponent(h.slice(0, 2000))}`);
