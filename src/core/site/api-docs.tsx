@@ -127,7 +127,8 @@ function SchemaFields({
 }): VNode {
   const required = new Set(schema.required ?? []);
   return (
-    <ul class="schema">
+    // Field lists are code-like: left to right even in Arabic.
+    <ul class="schema" dir="ltr">
       {Object.entries(schema.properties ?? {}).map(([name, raw]) => {
         const s = resolve(doc, raw);
         const enumValues = s.enum ?? s.items?.enum;
@@ -211,15 +212,17 @@ function OperationView({
     <article class="api-op" id={`${method}-${path}`.replace(/[^\w-]+/g, '-')}>
       <h3>
         <span class={`method method-${method}`}>{method.toUpperCase()}</span>
-        <code>{path}</code>
+        {/* A path reads left to right in every language. */}
+        <code dir="ltr">{path}</code>
       </h3>
+      {/* Summaries come from the code, in English. */}
       {op.summary && (
-        <p>
+        <p lang="en" dir="auto">
           <Prose text={op.summary} />
         </p>
       )}
       {op.description && (
-        <p class="small">
+        <p class="small" lang="en" dir="auto">
           <Prose text={op.description} />
         </p>
       )}

@@ -135,7 +135,9 @@ describe('site pages', () => {
     );
     expect(ops.length).toBeGreaterThan(0);
     for (const { p, m, op } of ops) {
-      expect(res.body, `${m} ${p}`).toContain(`method-${m}">${m.toUpperCase()}</span><code>${p}</code>`);
+      expect(res.body, `${m} ${p}`).toContain(
+        `method-${m}">${m.toUpperCase()}</span><code dir="ltr">${p}</code>`,
+      );
       // Summaries are shown with their `code` spans as <code>: compare the words around them.
       for (const words of (op.summary ?? '').split(/`[^`]*`/).filter((w) => w.trim())) {
         expect(res.body).toContain(

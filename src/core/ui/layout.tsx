@@ -43,6 +43,7 @@ export function Layout({
     ['/about', t(l, 'nav.about')],
   ];
   if (hasAnyRole(actor, ['admin'])) nav.push(['/admin', t(l, 'nav.admin')]);
+  else if (hasAnyRole(actor, ['secretariat'])) nav.push(['/admin/users', t(l, 'nav.admin')]);
   const path = request.url.split('?')[0];
   return (
     <html lang={l} dir={rtlLocales.includes(l) ? 'rtl' : 'ltr'}>
