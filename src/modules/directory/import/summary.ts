@@ -1,5 +1,5 @@
 import type { Ctx } from '../../../core/context.ts';
-import { requireRole } from '../../../core/policy/policy.ts';
+import { requireRole, requireScope } from '../../../core/policy/policy.ts';
 
 export interface Rejection {
   /** Line of the input file (CSV, counting the header as line 1), or index of the record in a data set. */
@@ -31,4 +31,5 @@ const SYSTEM_REQUESTS = new Set(['cli', 'seed']);
 export function requireImporter(ctx: Ctx): void {
   if (ctx.actor === null && SYSTEM_REQUESTS.has(ctx.requestId ?? '')) return;
   requireRole(ctx, ['admin', 'secretariat']);
+  requireScope(ctx, 'write');
 }
