@@ -220,6 +220,17 @@ describe('process lifecycle of `peacetalks serve`', () => {
       await client.end();
     }
     await expectStoppedCleanly(dataDir, server.pid, app.stop('SIGTERM'), app);
+
+    // The backup taken while serving restores into a new data folder, once.
+    const restoredDir = await tempDataDir('restored');
+    const backupFile = path.join(dataDir, '..', 'guest-backup.tar.gz');
+    const restore = await runCli(['restore', backupFile], { PEACETALKS_DATA_DIR: restoredDir });
+    expect(restore.code, restore.output).toBe(0);
+    expect(restore.stdout).toMatch(/^restored .* rows$/m);
+    const again = await runCli(['restore', backupFile], { PEACETALKS_DATA_DIR: restoredDir });
+    expect(again.code).toBe(1);
+    expect(again.output).toContain('only writes into an empty database');
+    expect(again.output).not.toMatch(/\n\s+at /);
   });
 
   it('two servers started together on a new data folder: one database server, one owner, one guest', async () => {
