@@ -94,6 +94,14 @@ export async function importCities(ctx: Ctx, options: ImportCitiesOptions = {}):
       updated += r.updated;
       options.onProgress?.({ done: Math.min(i + BATCH, rows.length), total: rows.length });
     }
+    if (created > 10_000) {
+      // Merge the GIN indexes' pending lists now (every search would otherwise scan them until
+      // autovacuum does) and refresh the statistics, so that searches right after a first import
+      // use the indexes at full speed.
+      await tx.execute(sql`SELECT gin_clean_pending_list('organisations_search_trgm_idx'::regclass)`);
+      await tx.execute(sql`SELECT gin_clean_pending_list('organisations_search_doc_idx'::regclass)`);
+      await tx.execute(sql`ANALYZE organisations`);
+    }
     const summary: ImportSummary = { created, updated, unchanged: rows.length - created - updated, rejected };
     await audit(tx, ctx, {
       action: 'import',
