@@ -1,0 +1,232 @@
+import type { FastifyRequest } from 'fastify';
+import type { ComponentChildren, VNode } from 'preact';
+import { type Locale, localeNames, locales, pick, t } from '../../../core/i18n/i18n.ts';
+import { LocalisedText } from '../../../core/ui/layout.tsx';
+import { countryName } from '../countries.ts';
+import type { FieldError } from '../service-input.ts';
+
+/** Small pieces shared by the directory's pages. */
+
+export type FormValues = Record<string, string>;
+export type Errors = Record<string, string>;
+
+/** Languages offered for multilingual fields: the interface languages, then any others already recorded. */
+export function contentLanguages(values: FormValues, prefix: string): string[] {
+  const extra = Object.keys(values)
+    .filter((k) => k.startsWith(prefix) && values[k])
+    .map((k) => k.slice(prefix.length))
+    .filter((l) => !(locales as readonly string[]).includes(l));
+  return [...locales, ...new Set(extra)];
+}
+
+export function languageName(locale: Locale, code: string): string {
+  if (code in localeNames) return localeNames[code as Locale];
+  try {
+    return new Intl.DisplayNames([locale, 'en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** Field errors of a use case keyed by form field name (`names.en` → `name_en`). */
+export function errorsByField(errors: FieldError[], fieldOf: (path: string) => string): Errors {
+  const out: Errors = {};
+  for (const e of errors) {
+    const f = fieldOf(e.path);
+    if (!out[f]) out[f] = e.code;
+  }
+  return out;
+}
+
+export function ErrorSummary({ errors, locale }: { errors: Errors; locale: Locale }): VNode | null {
+  const keys = Object.keys(errors);
+  if (keys.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1}>
+      <p>{t(locale, 'directory.errors.summary')}</p>
+      <ul>
+        {keys.map((k) => (
+          <li key={k}>
+            <a href={`#f-${k}`}>{t(locale, `directory.errors.${errors[k]}`)}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  values: FormValues;
+  errors: Errors;
+  locale: Locale;
+  help?: string;
+  type?: 'text' | 'date' | 'url' | 'email';
+  required?: boolean;
+  lang?: string;
+  inputMode?: 'numeric' | 'decimal' | 'url';
+  textarea?: boolean;
+  maxLength?: number;
+}
+
+/** A labelled input with its help text and its error, tied together for screen readers. */
+export function Field(p: FieldProps): VNode {
+  const id = `f-${p.name}`;
+  const err = p.errors[p.name];
+  const described =
+    [p.help ? `${id}-help` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id,
+    name: p.name,
+    required: p.required,
+    lang: p.lang,
+    'aria-invalid': err ? ('true' as const) : undefined,
+    'aria-describedby': described,
+    maxLength: p.maxLength,
+  };
+  return (
+    <div class={`field${err ? ' has-error' : ''}`}>
+      <label for={id}>{p.label}</label>
+      {p.help && (
+        <small id={`${id}-help`} class="help">
+          {p.help}
+        </small>
+      )}
+      {err && (
+        <strong id={`${id}-error`} class="field-error">
+          {t(p.locale, `directory.errors.${err}`)}
+        </strong>
+      )}
+      {p.textarea ? (
+        <textarea {...common} rows={3}>
+          {p.values[p.name] ?? ''}
+        </textarea>
+      ) : (
+        // Preact's input types are a union per `type`; the attribute set here is valid for all four.
+        <input
+          {...(common as object)}
+          type={(p.type ?? 'text') as 'text'}
+          inputMode={p.inputMode}
+          value={p.values[p.name] ?? ''}
+        />
+      )}
+    </div>
+  );
+}
+
+export function Select({
+  name,
+  label,
+  options,
+  values,
+  errors,
+  locale,
+  anyLabel,
+  required,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  values: FormValues;
+  errors: Errors;
+  locale: Locale;
+  anyLabel?: string;
+  required?: boolean;
+}): VNode {
+  const id = `f-${name}`;
+  const err = errors[name];
+  return (
+    <div class={`field${err ? ' has-error' : ''}`}>
+      <label for={id}>{label}</label>
+      {err && (
+        <strong id={`${id}-error`} class="field-error">
+          {t(locale, `directory.errors.${err}`)}
+        </strong>
+      )}
+      <select
+        id={id}
+        name={name}
+        required={required}
+        aria-invalid={err ? 'true' : undefined}
+        aria-describedby={err ? `${id}-error` : undefined}
+      >
+        {anyLabel !== undefined && <option value="">{anyLabel}</option>}
+        {options.map((o) => (
+          <option key={o.value} value={o.value} selected={values[name] === o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** An organisation's name in the reader's language, marked when it falls back to another one. */
+export function OrgName({
+  request,
+  org,
+}: {
+  request: FastifyRequest;
+  org: { names: Record<string, string> | null; name: string };
+}): VNode {
+  return <LocalisedText request={request} value={pick(org.names, request.locale, org.name)} />;
+}
+
+export function OrgLink({
+  request,
+  org,
+}: {
+  request: FastifyRequest;
+  org: { id: string; names: Record<string, string> | null; name: string };
+}): VNode {
+  return (
+    <a href={`/directory/organisations/${org.id}`}>
+      <OrgName request={request} org={org} />
+    </a>
+  );
+}
+
+export const Country = ({ code, locale }: { code: string | null; locale: Locale }) =>
+  code ? <span title={code}>{countryName(code, locale)}</span> : <span class="muted">—</span>;
+
+export const kindLabel = (l: Locale, kind: string) => t(l, `directory.kind.${kind}`);
+
+export function PostButton({
+  request,
+  action,
+  label,
+  className,
+  children,
+}: {
+  request: FastifyRequest;
+  action: string;
+  label: string;
+  className?: string;
+  children?: ComponentChildren;
+}): VNode {
+  return (
+    <form method="post" action={action} class="inline">
+      <input type="hidden" name="_csrf" value={request.csrfToken} />
+      {children}
+      <button type="submit" class={className}>
+        {label}
+      </button>
+    </form>
+  );
+}
+
+/** A form body field as a trimmed string (form parsers give arrays for repeated names). */
+export function field(body: Record<string, unknown>, name: string): string {
+  const v = body[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' ? s.trim() : '';
+}
+
+/** Every string field of a form body, for re-displaying what the user typed. */
+export function formValues(body: unknown): FormValues {
+  const out: FormValues = {};
+  if (body && typeof body === 'object')
+    for (const k of Object.keys(body)) if (k !== '_csrf') out[k] = field(body as Record<string, unknown>, k);
+  return out;
+}
