@@ -23,13 +23,15 @@ export interface ImportProgress {
 export type OnProgress = (p: ImportProgress) => void;
 
 /**
- * Commands and the first-run seed act as the system, with no actor: whoever can run them already
- * holds the database. Any other caller must be network staff.
+ * Commands, the first-run seed and the benchmarks act as the system, with no actor: whoever can
+ * run them already holds the database. Any other caller must be network staff. (An HTTP request
+ * cannot pose as one of these: its id is a UUID, or a client id of 8 to 64 word characters or
+ * dashes, never `cli`, `seed`, `bench` or anything with a colon.)
  */
-const SYSTEM_REQUESTS = new Set(['cli', 'seed']);
+const SYSTEM_REQUEST = /^(cli|seed|bench|system)(:|$)/;
 
 export function requireImporter(ctx: Ctx): void {
-  if (ctx.actor === null && SYSTEM_REQUESTS.has(ctx.requestId ?? '')) return;
+  if (ctx.actor === null && SYSTEM_REQUEST.test(ctx.requestId ?? '')) return;
   requireRole(ctx, ['admin', 'secretariat']);
   requireScope(ctx, 'write');
 }
