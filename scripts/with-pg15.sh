@@ -11,7 +11,7 @@ if [ "$(id -u)" = "0" ]; then
   chown postgres "$DIR"
   AS=(runuser -u postgres --)
 fi
-"${AS[@]}" "$PG15/initdb" -D "$DIR/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
+"${AS[@]}" "$PG15/initdb" -D "$DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${AS[@]}" "$PG15/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w -o "-p $PORT -c listen_addresses=127.0.0.1 -k $DIR -c fsync=off" start >/dev/null
 cleanup() { "${AS[@]}" "$PG15/pg_ctl" -D "$DIR/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$DIR"; }
 trap cleanup EXIT

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { registerCommands } from './cli/index.ts';
 import { ConfigError, describeConfig, loadConfig } from './config.ts';
-import { createPlatform, listen, PortInUseError } from './server.ts';
+import { createPlatform, listen, type Platform, PortInUseError } from './server.ts';
 
 const program = new Command();
 program
@@ -26,16 +26,19 @@ program
   .action(async () => {
     const config = loadConfig();
     const log = (m: string) => process.stderr.write(`peacetalks: ${m}\n`);
-    const platform = await createPlatform(config, log);
+    // Signals are handled from the start: a Ctrl-C during migrations or seeding also stops cleanly.
+    let platform: Platform | undefined;
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       log(`${signal} received, shutting down`);
+      // Still starting: the start sees `stopping` and closes what it opened.
+      if (!platform) return;
       const force = setTimeout(() => process.exit(1), 15000);
       force.unref();
       try {
-        await platform.close();
+        await platform?.close();
         log('stopped cleanly');
         process.exit(0);
       } catch (e) {
@@ -45,6 +48,12 @@ program
     };
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    platform = await createPlatform(config, log);
+    if (stopping) {
+      await platform.close();
+      log('stopped cleanly');
+      process.exit(0);
+    }
     try {
       const address = await listen(platform, config);
       log(`listening on ${address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')}`);

@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import { instanceSecret, type OpenDatabase, openDatabase } from './core/db/open.ts';
 import { buildApp } from './core/http/app.ts';
 import type { AppServices } from './core/http/types.ts';
-import { createJobs } from './core/jobs/jobs.ts';
+import { createJobs, type Jobs } from './core/jobs/jobs.ts';
 import { createMailer } from './core/mail/mailer.ts';
 import { renderErrorPage } from './core/ui/error-page.tsx';
 import { registerJobs, routeModules } from './modules/index.ts';
@@ -22,10 +22,11 @@ export async function createPlatform(
   log: (m: string) => void = () => undefined,
 ): Promise<Platform> {
   const opened = await openDatabase(config, log);
+  let jobs: Jobs | undefined;
   try {
     const secret = await instanceSecret(opened.database);
     const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
-    const jobs = createJobs(opened.database.url, {
+    jobs = createJobs(opened.database.url, {
       work: config.PEACETALKS_JOBS,
       onError: (e) => log(`jobs: ${String(e)}`),
     });
@@ -50,11 +51,12 @@ export async function createPlatform(
         if (closed) return;
         closed = true;
         await app.close();
-        await jobs.stop();
+        await services.jobs.stop();
         await opened.close();
       },
     };
   } catch (e) {
+    await jobs?.stop().catch(() => undefined);
     await opened.close();
     throw e;
   }

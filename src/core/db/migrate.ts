@@ -14,6 +14,8 @@ const MIGRATION_LOCK = 7_320_011;
 
 export async function runMigrations(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
+  // A server stopped under us must surface as a failed query, not an unhandled 'error' event.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SET client_min_messages = warning');

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../core/http/types.ts';
 import { directoryApi } from './api.ts';
+import { importRoutes } from './import/routes.tsx';
 import { mapRoutes } from './map/routes.tsx';
 import { directoryPages } from './pages.tsx';
 
@@ -13,4 +14,5 @@ export async function directoryRoutes(app: FastifyInstance, services: AppService
   await directoryApi(app, services);
   await directoryPages(app, services);
   await mapRoutes(app, services);
+  await importRoutes(app, services);
 }

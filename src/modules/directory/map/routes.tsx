@@ -5,7 +5,6 @@ import type { AppServices } from '../../../core/http/types.ts';
 import { formatNumber, t } from '../../../core/i18n/i18n.ts';
 import { renderPage } from '../../../core/ui/layout.tsx';
 import { countryName } from '../countries.ts';
-import { importRoutes } from '../import/routes.tsx';
 import { type MapData, mapData, mapSections, type SectionOption } from './counts.ts';
 import { worldMap } from './geometry.ts';
 
@@ -216,7 +215,6 @@ export async function mapRoutes(fastify: FastifyInstance, _services: AppServices
   // Project the countries once, at start, rather than on the first visit.
   worldMap();
   // The CSV import page and route ride along here until directory/index.ts registers them itself.
-  await importRoutes(fastify, _services);
 
   app.get('/map', { schema: { hide: true, querystring: mapQuery } }, async (request, reply) => {
     const ctx = request.ctx();
