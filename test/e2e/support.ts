@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { freePort } from '../../src/core/db/embedded.ts';
 
@@ -81,19 +81,49 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** axe-core on the current page: no serious or critical violation. */
+/**
+ * axe-core on the current page: no serious or critical violation. axe runs as a script in the
+ * page, which a context without JavaScript cannot do: there the same address is loaded, with the
+ * same cookies, in a twin context that allows scripts — the server sends the same HTML to both.
+ */
 export async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    bad.map(
-      (v) =>
-        `${v.id} (${v.impact}) on ${page.url()}: ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')}`,
-    ),
-  ).toEqual([]);
+  let target = page;
+  let twin: BrowserContext | undefined;
+  const jsDisabled = jsDisabledContexts.has(page.context());
+  if (jsDisabled) {
+    const browser = page.context().browser()!;
+    twin = await browser.newContext({ storageState: await page.context().storageState() });
+    target = await twin.newPage();
+    await target.goto(page.url());
+  }
+  try {
+    const results = await new AxeBuilder({ page: target })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(
+      bad.map(
+        (v) =>
+          `${v.id} (${v.impact}) on ${page.url()}: ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      ),
+    ).toEqual([]);
+  } finally {
+    await twin?.close();
+  }
+}
+
+const jsDisabledContexts = new WeakSet<BrowserContext>();
+
+/** A browser context, with or without JavaScript, that expectAccessible knows how to check. */
+export async function newContext(
+  browser: Browser,
+  javaScriptEnabled: boolean,
+  locale = 'en-GB',
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ javaScriptEnabled, locale });
+  if (!javaScriptEnabled) jsDisabledContexts.add(context);
+  return context;
 }
