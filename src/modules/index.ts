@@ -2,7 +2,7 @@ import type { RouteModule } from '../core/http/app.ts';
 import type { AppServices } from '../core/http/types.ts';
 import type { Jobs } from '../core/jobs/jobs.ts';
 import { kernelRoutes } from '../core/routes.ts';
-import { directoryRoutes } from './directory/index.ts';
+import { directoryRoutes, IMPORT_QUEUE, runImport } from './directory/index.ts';
 
 /** Every part of the product that serves routes, in registration order. */
 export const routeModules: RouteModule[] = [kernelRoutes, directoryRoutes];
@@ -11,5 +11,8 @@ export const routeModules: RouteModule[] = [kernelRoutes, directoryRoutes];
 export function registerJobs(jobs: Jobs, services: Omit<AppServices, 'jobs'>): void {
   jobs.handle('mail.deliver', async (data) => {
     await services.mailer.deliver(services.database.db, String(data.id));
+  });
+  jobs.handle(IMPORT_QUEUE, async (data) => {
+    await runImport(services.database, String(data.id));
   });
 }

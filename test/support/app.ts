@@ -7,7 +7,7 @@ import type { AppServices } from '../../src/core/http/types.ts';
 import type { Jobs } from '../../src/core/jobs/jobs.ts';
 import { createMailer } from '../../src/core/mail/mailer.ts';
 import { renderErrorPage } from '../../src/core/ui/error-page.tsx';
-import { routeModules } from '../../src/modules/index.ts';
+import { registerJobs, routeModules } from '../../src/modules/index.ts';
 import { seedOnFirstRun } from '../../src/seed.ts';
 import { createTestDatabase } from './database.ts';
 
@@ -57,6 +57,7 @@ export async function createTestApp(
     secret: await instanceSecret(database),
     renderErrorPage,
   };
+  registerJobs(services.jobs, services);
   if (opts.seed) await seedOnFirstRun(services, () => undefined);
   const app = await buildApp(services, routeModules);
   await app.ready();

@@ -81,3 +81,13 @@ export async function resolveApiToken(db: DbOrTx, token: string, now: Date): Pro
     tokenScopes: row.scopes,
   };
 }
+
+/** The actor of a user id, for work done later on their behalf (jobs). Null when the user is gone or disabled. */
+export async function loadActor(db: DbOrTx, userId: string): Promise<Actor | null> {
+  const r = await db.execute<{ email: string; name: string }>(
+    sql`SELECT email, name FROM users WHERE id = ${userId} AND status = 'active'`,
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  return { userId, email: row.email, name: row.name, roles: await rolesOf(db, userId), mfa: false };
+}

@@ -196,13 +196,16 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
     request.csrfToken = csrfToken(services.secret, binding);
   });
 
-  // CSRF: every unsafe request authenticated by cookie must carry the token (form field `_csrf` or
-  // header `x-csrf-token`). Requests with an API token carry no ambient authority and are exempt.
+  // CSRF: every unsafe request authenticated by cookie must carry the token (form field `_csrf`,
+  // header `x-csrf-token`, or `?_csrf=` on multipart uploads). Requests with an API token carry no ambient authority and are exempt.
   app.addHook('preHandler', async (request) => {
     if (!UNSAFE.has(request.method) || request.headers.authorization) return;
     const body = request.body as Record<string, unknown> | undefined;
     const token =
-      request.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? body._csrf : undefined);
+      request.headers['x-csrf-token'] ??
+      (body && typeof body === 'object' ? body._csrf : undefined) ??
+      // A multipart upload is read as a stream after this hook: its form carries the token in the URL.
+      (request.isMultipart() ? (request.query as Record<string, unknown> | undefined)?._csrf : undefined);
     if (!csrfValid(services.secret, request.csrfBinding, token)) {
       // JSON requests cannot be sent cross-site without CORS preflight, which we never allow,
       // so a JSON body also proves same-origin when there is no session to protect.

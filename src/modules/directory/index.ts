@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../core/http/types.ts';
 import { directoryApi } from './api.ts';
 import { importRoutes } from './import/routes.tsx';
+import { importRunRoutes } from './import/run-routes.tsx';
 import { mapRoutes } from './map/routes.tsx';
 import { directoryPages } from './pages.tsx';
 
@@ -15,4 +16,7 @@ export async function directoryRoutes(app: FastifyInstance, services: AppService
   await directoryPages(app, services);
   await mapRoutes(app, services);
   await importRoutes(app, services);
+  await importRunRoutes(app, services);
 }
+
+export { IMPORT_QUEUE, runImport } from './import/runs.ts';

@@ -165,3 +165,21 @@ export const personContacts = pgTable(
   },
   (t) => [index('person_contacts_person_idx').on(t.personId)],
 );
+
+/** A CSV import run as a background job: the file waits here until a worker has imported it. */
+export const importRuns = pgTable(
+  'import_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    filename: text('filename').notNull(),
+    content: text('content').notNull(),
+    status: text('status').notNull().default('queued'), // queued | running | done | rejected | failed
+    summary: jsonb('summary'),
+    error: jsonb('error'),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('import_runs_created_idx').on(t.createdAt)],
+);

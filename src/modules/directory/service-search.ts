@@ -40,7 +40,9 @@ function terms(q: string): Terms | null {
  * in one WHERE, the planner chose a sequential scan of every row (about 0.9 s on 135,000 cities).
  * A query without trigrams (letters outside ASCII when the database's ctype is C) skips the
  * trigram branch, which could only scan every row; under a UTF-8 ctype it is used for every script.
- * `cap` bounds each branch for ranked search, where only the best few are wanted.
+ * `cap` bounds each branch for ranked search, where only the best few are wanted. Callers use
+ * the ids as `o.id = ANY(ARRAY(...))`: with `IN (...)` the planner estimated a thousand
+ * candidates and hash-joined them against a scan of every organisation (60 ms instead of 7 ms).
  */
 function candidatesSql(t: Terms, cap?: number): SQL {
   const limit = cap ? sql`LIMIT ${cap}` : sql``;
@@ -62,7 +64,7 @@ function scoreSql(t: Terms): SQL {
 /** The match condition on organisations `o` for a free-text query (null when it has no words). */
 export function searchCondition(q: string): SQL | null {
   const t = terms(q);
-  return t ? sql`o.id IN (${candidatesSql(t)})` : null;
+  return t ? sql`o.id = ANY(ARRAY(${candidatesSql(t)}))` : null;
 }
 
 /** Trigram thresholds for this transaction only: 0.55 lets one wrong letter in a short name through. */
@@ -103,7 +105,7 @@ export async function searchDirectory(
     await withSearchSettings(tx);
     const orgs = await tx.execute<SearchHit>(sql`
       SELECT ${summaryColumns}, ${scoreSql(t)} AS score FROM organisations o
-      WHERE o.id IN (${candidatesSql(t, 1000)}) AND o.archived_at IS NULL ${f.kind ? sql`AND o.kind = ${f.kind}` : sql``}
+      WHERE o.id = ANY(ARRAY(${candidatesSql(t, 1000)})) AND o.archived_at IS NULL ${f.kind ? sql`AND o.kind = ${f.kind}` : sql``}
       ORDER BY score DESC, o.population DESC NULLS LAST, o.name, o.id
       LIMIT ${f.limit}`);
     let people: PersonHit[] = [];
