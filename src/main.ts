@@ -1,7 +1,30 @@
 import { Command } from 'commander';
-import { registerCommands } from './cli/index.ts';
 import { ConfigError, describeConfig, loadConfig } from './config.ts';
-import { createPlatform, listen, type Platform, PortInUseError } from './server.ts';
+import type { Platform } from './server.ts';
+
+// `serve` starts the embedded database while the rest of the app loads (about a second of
+// module loading): the server is ready when the app asks for it. Any error surfaces there.
+if (process.argv[2] === 'serve') {
+  try {
+    const config = loadConfig();
+    if (!config.DATABASE_URL) {
+      void import('./core/db/embedded.ts')
+        .then((m) =>
+          m.startEmbedded({
+            dataDir: config.dataDir,
+            port: config.PEACETALKS_DB_PORT || undefined,
+            log: (msg) => process.stderr.write(`peacetalks: ${msg}\n`),
+          }),
+        )
+        .catch(() => undefined);
+    }
+  } catch {
+    /* reported by the command itself */
+  }
+}
+
+const { registerCommands } = await import('./cli/index.ts');
+const { createPlatform, listen, PortInUseError } = await import('./server.ts');
 
 const program = new Command();
 program

@@ -212,7 +212,31 @@ async function startLock(dataDir: string, timeoutMs = 90000): Promise<() => Prom
   }
 }
 
-export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer & { firstRun: boolean }> {
+type Started = EmbeddedServer & { firstRun: boolean };
+const starting = new Map<string, Promise<Started>>();
+
+/**
+ * Start (or join) the server of a data folder. A second call for the same folder in the same
+ * process gets the same server: `serve` starts it while the rest of the app is still loading.
+ */
+export function startEmbedded(opts: StartOptions): Promise<Started> {
+  const key = path.resolve(opts.dataDir);
+  let started = starting.get(key);
+  if (!started) {
+    started = startOnce(opts).then((server) => ({
+      ...server,
+      stop: async () => {
+        starting.delete(key);
+        await server.stop();
+      },
+    }));
+    starting.set(key, started);
+    started.catch(() => starting.delete(key));
+  }
+  return started;
+}
+
+async function startOnce(opts: StartOptions): Promise<Started> {
   await fs.mkdir(opts.dataDir, { recursive: true });
   const release = await startLock(opts.dataDir);
   try {

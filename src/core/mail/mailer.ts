@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { DbOrTx } from '../db/tx.ts';
 
 export interface Mail {
@@ -20,24 +20,35 @@ export interface Mailer {
 }
 
 export function createMailer(opts: { smtpUrl?: string; from: string }): Mailer {
-  const transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : null;
+  // nodemailer is loaded only when SMTP is configured: most instances never need it.
+  let transport: Promise<Transporter> | null = null;
+  const getTransport = () => {
+    transport ??= import('nodemailer').then((m) => m.default.createTransport(opts.smtpUrl));
+    return transport;
+  };
+  const smtp = !!opts.smtpUrl;
   return {
-    smtp: !!transport,
+    smtp,
     async enqueue(db, mail) {
       const r = await db.execute<{ id: string }>(sql`
-        INSERT INTO outbox ("to", subject, text, status) VALUES (${mail.to}, ${mail.subject}, ${mail.text}, ${transport ? 'queued' : 'kept'})
+        INSERT INTO outbox ("to", subject, text, status) VALUES (${mail.to}, ${mail.subject}, ${mail.text}, ${smtp ? 'queued' : 'kept'})
         RETURNING id`);
       return r.rows[0].id;
     },
     async deliver(db, id) {
-      if (!transport) return;
+      if (!smtp) return;
       const r = await db.execute<{ to: string; subject: string; text: string; status: string }>(
         sql`SELECT "to", subject, text, status FROM outbox WHERE id = ${id}`,
       );
       const m = r.rows[0];
       if (!m || m.status === 'sent') return;
       try {
-        await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text });
+        await (await getTransport()).sendMail({
+          from: opts.from,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+        });
         await db.execute(
           sql`UPDATE outbox SET status = 'sent', sent_at = now(), error = NULL WHERE id = ${id}`,
         );
