@@ -97,6 +97,11 @@ async function fillEveryTable(db: TestDb): Promise<void> {
   await q(`INSERT INTO person_contacts (person_id, kind, value) VALUES ($1, 'email', 'mayor@kyiv.example')`, [
     person,
   ]);
+  await q(
+    `INSERT INTO import_runs (filename, content, status, summary, created_at, finished_at)
+     VALUES ('members.csv', 'kind,name\ncity,Bucha\n', 'done', '{"created": 1, "updated": 0, "unchanged": 0, "rejected": []}',
+       '2025-01-02T03:04:05.678901Z', '2025-01-02T03:04:06Z')`,
+  );
   expect(await counts('users')).toBeGreaterThan(0);
 }
 
