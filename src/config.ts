@@ -78,6 +78,13 @@ export const configSchema = z.object({
   PEACETALKS_DEMO: bool.default(true).describe('load the demo network on first run'),
   PEACETALKS_JOBS: bool.default(true).describe('run background jobs (mail, imports) in this process'),
   COOKIE_SECURE: bool.default(false).describe('mark cookies Secure (set to true behind HTTPS)'),
+  RESPONSE_CACHE_MB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(4096)
+    .default(64)
+    .describe('memory for answers to anonymous readers, emptied on every change (0: no cache)'),
   DB_POOL_SIZE: z.coerce
     .number()
     .int()

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { createResponseCache, type ResponseCache } from './core/cache/response-cache.ts';
 import { instanceSecret, type OpenDatabase, openDatabase } from './core/db/open.ts';
 import { buildApp } from './core/http/app.ts';
 import type { AppServices } from './core/http/types.ts';
@@ -23,6 +24,7 @@ export async function createPlatform(
 ): Promise<Platform> {
   const opened = await openDatabase(config, log);
   let jobs: Jobs | undefined;
+  let cache: ResponseCache | undefined;
   try {
     const secret = await instanceSecret(opened.database);
     const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
@@ -30,11 +32,17 @@ export async function createPlatform(
       work: config.PEACETALKS_JOBS,
       onError: (e) => log(`jobs: ${String(e)}`),
     });
+    cache = createResponseCache({
+      maxBytes: config.RESPONSE_CACHE_MB * 1024 * 1024,
+      listenUrl: opened.database.url,
+      onError: (e) => log(`cache: ${String(e)}`),
+    });
     const services: AppServices = {
       config,
       database: opened.database,
       mailer,
       jobs,
+      cache,
       secret,
       renderErrorPage,
     };
@@ -52,11 +60,13 @@ export async function createPlatform(
         closed = true;
         await app.close();
         await services.jobs.stop();
+        await services.cache.close();
         await opened.close();
       },
     };
   } catch (e) {
     await jobs?.stop().catch(() => undefined);
+    await cache?.close();
     await opened.close();
     throw e;
   }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
+import { createResponseCache } from '../../src/core/cache/response-cache.ts';
 import type { Actor, Ctx } from '../../src/core/context.ts';
 import { instanceSecret } from '../../src/core/db/open.ts';
 import { buildApp } from '../../src/core/http/app.ts';
@@ -38,15 +39,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on a database of its own, for `app.inject` requests. */
+/**
+ * The real app on a database of its own, for `app.inject` requests. `cache: true` turns on the
+ * cache of public answers (off by default: most tests write through use cases and read back at
+ * once, faster than the change notification travels).
+ */
 export async function createTestApp(
-  opts: { seed?: boolean; demo?: boolean; env?: Record<string, string> } = {},
+  opts: { seed?: boolean; demo?: boolean; cache?: boolean; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,
     PEACETALKS_DEMO: opts.demo ? 'true' : 'false',
+    RESPONSE_CACHE_MB: opts.cache ? '16' : '0',
     ...opts.env,
   });
   const services: AppServices = {
@@ -54,6 +60,7 @@ export async function createTestApp(
     database,
     mailer: createMailer({ from: config.MAIL_FROM }),
     jobs: inlineJobs(),
+    cache: createResponseCache({ maxBytes: config.RESPONSE_CACHE_MB * 1024 * 1024, listenUrl: database.url }),
     secret: await instanceSecret(database),
     renderErrorPage,
   };
@@ -68,6 +75,7 @@ export async function createTestApp(
     ctx: (actor = null) => ({ db: database.db, actor, locale: 'en', now: new Date(), requestId: 'test' }),
     async close() {
       await app.close();
+      await services.cache.close();
       await database.drop();
     },
   };

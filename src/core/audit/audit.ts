@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { CHANGES_CHANNEL } from '../cache/response-cache.ts';
 import type { Ctx } from '../context.ts';
 import type { DbOrTx } from '../db/tx.ts';
 import { eventHash, GENESIS } from './hash.ts';
@@ -54,4 +55,12 @@ export async function audit(
     VALUES (${id}, ${at}, ${fields.actorId}, ${ctx.actor?.email ?? null}, ${fields.action}, ${fields.entity}, ${fields.entityId},
       ${before === null ? null : JSON.stringify(before)}::jsonb, ${after === null ? null : JSON.stringify(after)}::jsonb,
       ${ctx.requestId ?? null}, ${prevHash}, ${hash})`);
+  // Tell every app instance that something changed, when (and only if) this transaction commits:
+  // their caches of public pages are emptied (see core/cache). Events that change nothing
+  // anyone reads publicly do not.
+  if (!QUIET_ACTIONS.has(input.action)) {
+    await db.execute(sql`SELECT pg_notify(${CHANGES_CHANNEL}, ${input.entity})`);
+  }
 }
+
+const QUIET_ACTIONS = new Set(['read_restricted', 'login', 'logout', 'mfa_passed', 'request_password_reset']);

@@ -214,6 +214,13 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
     }
   });
 
+  // A change answered here empties this instance's cache before the answer leaves, so its author
+  // never reads a stale page; other instances hear of it through NOTIFY (see core/cache).
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (UNSAFE.has(request.method)) services.cache.clear();
+    return payload;
+  });
+
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('not_found')));
 

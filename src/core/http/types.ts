@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
 import type { Actor, Ctx } from '../context.ts';
 import type { Database } from '../db/pool.ts';
 import type { AppError } from '../errors.ts';
@@ -13,6 +14,8 @@ export interface AppServices {
   database: Database;
   mailer: Mailer;
   jobs: Jobs;
+  /** Answers for anonymous readers, emptied on every change (see core/cache). */
+  cache: ResponseCache;
   /** Instance secret (stored in the database so every instance shares it): CSRF tokens. */
   secret: string;
   renderErrorPage?: (request: FastifyRequest, e: AppError) => string;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cachedForPublic } from '../../core/cache/cached.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import { pick, t } from '../../core/i18n/i18n.ts';
@@ -81,58 +82,60 @@ export async function directoryPages(app: FastifyInstance, _services: AppService
   const hide = { schema: { hide: true } };
 
   app.get('/directory', hide, async (request, reply) => {
-    const q = (request.query ?? {}) as Query;
-    const filters: FormValues = {};
-    for (const k of ['q', 'kind', 'country', 'section', 'cursor'])
-      if (str(q[k])) filters[k] = String(q[k]).slice(0, 1000);
-    const ctx = request.ctx();
-    const sections = (await listSections(ctx)).filter((s) => s.kind === 'section');
-    const params = new URLSearchParams(Object.entries(filters).filter(([k]) => k !== 'cursor'));
-    let view: ListView;
-    // A query alone gives ranked matches ("Kiev" puts Kyiv first); filters give the name-ordered list.
-    if (filters.q && !filters.country && !filters.section && !filters.cursor) {
-      const r = await searchDirectory(ctx, { q: filters.q, kind: filters.kind as never, limit: 50 });
-      view = {
-        filters,
-        items: r.organisations,
-        people: r.people,
-        searched: true,
-        nextHref: null,
-        firstHref: null,
-        sections,
-        exportQuery: '',
-      };
-    } else {
-      const r = await listOrganisations(ctx, { ...filters, kind: filters.kind as never, limit: 50 });
-      const base = `/directory?${params.toString()}`;
-      view = {
-        filters,
-        items: r.items,
-        people: [],
-        searched: false,
-        nextHref: r.nextCursor ? `${base}${params.size ? '&' : ''}cursor=${r.nextCursor}` : null,
-        firstHref: filters.cursor ? base : null,
-        sections,
-        exportQuery: params.size ? `?${params.toString()}` : '',
-      };
-    }
-    return html(reply).send(
-      renderPage(request, {
+    const page = await cachedForPublic(request, reply, async () => {
+      const q = (request.query ?? {}) as Query;
+      const filters: FormValues = {};
+      for (const k of ['q', 'kind', 'country', 'section', 'cursor'])
+        if (str(q[k])) filters[k] = String(q[k]).slice(0, 1000);
+      const ctx = request.ctx();
+      const sections = (await listSections(ctx)).filter((s) => s.kind === 'section');
+      const params = new URLSearchParams(Object.entries(filters).filter(([k]) => k !== 'cursor'));
+      let view: ListView;
+      // A query alone gives ranked matches ("Kiev" puts Kyiv first); filters give the name-ordered list.
+      if (filters.q && !filters.country && !filters.section && !filters.cursor) {
+        const r = await searchDirectory(ctx, { q: filters.q, kind: filters.kind as never, limit: 50 });
+        view = {
+          filters,
+          items: r.organisations,
+          people: r.people,
+          searched: true,
+          nextHref: null,
+          firstHref: null,
+          sections,
+          exportQuery: '',
+        };
+      } else {
+        const r = await listOrganisations(ctx, { ...filters, kind: filters.kind as never, limit: 50 });
+        const base = `/directory?${params.toString()}`;
+        view = {
+          filters,
+          items: r.items,
+          people: [],
+          searched: false,
+          nextHref: r.nextCursor ? `${base}${params.size ? '&' : ''}cursor=${r.nextCursor}` : null,
+          firstHref: filters.cursor ? base : null,
+          sections,
+          exportQuery: params.size ? `?${params.toString()}` : '',
+        };
+      }
+      return renderPage(request, {
         title: t(request.locale, 'directory.title'),
         htmx: true,
         children: <DirectoryPage request={request} view={view} />,
-      }),
-    );
+      });
+    });
+    return html(reply).send(page);
   });
 
   app.get('/directory/sections', hide, async (request, reply) => {
-    const sections = await listSections(request.ctx());
-    return html(reply).send(
-      renderPage(request, {
+    const page = await cachedForPublic(request, reply, async () => {
+      const sections = await listSections(request.ctx());
+      return renderPage(request, {
         title: t(request.locale, 'directory.sections.title'),
         children: <SectionsPage request={request} sections={sections} />,
-      }),
-    );
+      });
+    });
+    return html(reply).send(page);
   });
 
   // ---- Organisations ----
@@ -201,16 +204,17 @@ export async function directoryPages(app: FastifyInstance, _services: AppService
   });
 
   app.get('/directory/organisations/:id', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const detail = await getOrganisation(request.ctx(), { id });
-    const groups = await manageableGroups(request, [id, ...detail.memberships.map((m) => m.groupId)]);
-    return html(reply).send(
-      renderPage(request, {
+    const page = await cachedForPublic(request, reply, async () => {
+      const { id } = request.params as { id: string };
+      const detail = await getOrganisation(request.ctx(), { id });
+      const groups = await manageableGroups(request, [id, ...detail.memberships.map((m) => m.groupId)]);
+      return renderPage(request, {
         title: pick(detail.organisation.names, request.locale, detail.organisation.name).text,
         notice: noticeOf(request),
         children: <OrganisationPage request={request} detail={detail} groups={groups} />,
-      }),
-    );
+      });
+    });
+    return html(reply).send(page);
   });
 
   app.get('/directory/organisations/:id/edit', hide, async (request, reply) => {

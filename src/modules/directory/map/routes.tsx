@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { cachedForPublic } from '../../../core/cache/cached.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { formatNumber, t } from '../../../core/i18n/i18n.ts';
 import { renderPage } from '../../../core/ui/layout.tsx';
@@ -217,15 +218,17 @@ export async function mapRoutes(fastify: FastifyInstance, _services: AppServices
   // The CSV import page and route ride along here until directory/index.ts registers them itself.
 
   app.get('/map', { schema: { hide: true, querystring: mapQuery } }, async (request, reply) => {
-    const ctx = request.ctx();
-    const [data, sections] = await Promise.all([
-      mapData(ctx, request.query.section || undefined),
-      mapSections(ctx),
-    ]);
     reply.type('text/html; charset=utf-8');
-    return renderPage(request, {
-      title: t(request.locale, 'map.title'),
-      children: <MapPage request={request} data={data} sections={sections} />,
+    return cachedForPublic(request, reply, async () => {
+      const ctx = request.ctx();
+      const [data, sections] = await Promise.all([
+        mapData(ctx, request.query.section || undefined),
+        mapSections(ctx),
+      ]);
+      return renderPage(request, {
+        title: t(request.locale, 'map.title'),
+        children: <MapPage request={request} data={data} sections={sections} />,
+      });
     });
   });
 
