@@ -13,14 +13,22 @@ import { coldStart, type LoadResult, load, median, rssMb, spawnListening, stop }
  */
 const args = process.argv.slice(2);
 const reuse = args.includes('--reuse');
+// --no-cache: measure with the cache of public answers off (RESPONSE_CACHE_MB=0).
+const noCache = args.includes('--no-cache');
+const skipFirstRun = args.includes('--skip-first-run');
 const duration = Number(args[args.indexOf('--duration') + 1]) || 10;
 const dataDir = path.resolve('.tmp/bench-data');
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
-const env = { PEACETALKS_DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
+const env = {
+  PEACETALKS_DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  HOST: '127.0.0.1',
+  RESPONSE_CACHE_MB: noCache ? '0' : '64',
+};
 
 // 1. Cold start on a first run (fresh folder: initdb, migrations, seed), three times.
 const firstRun: number[] = [];
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < (skipFirstRun ? 0 : 3); i++) {
   const dir = path.resolve(`.tmp/bench-first-${i}`);
   await fs.rm(dir, { recursive: true, force: true });
   const { ms, child } = await coldStart({ ...env, PEACETALKS_DATA_DIR: dir }, await freePort());
@@ -86,7 +94,16 @@ const queries = [
 const searchPaths = queries.map((q) => `/api/v1/directory/search?q=${encodeURIComponent(q)}`);
 const orgPaths = ids.map((id) => `/directory/organisations/${id}`);
 
-// Warm up caches and JIT before measuring.
+// Warm up before measuring: every address once (the database's buffers, and the cache of public
+// answers when it is on), then the JIT.
+const everyPath = [
+  ...searchPaths,
+  ...queries.map((q) => `/directory?q=${encodeURIComponent(q)}`),
+  ...orgPaths,
+];
+for (let i = 0; i < everyPath.length; i += 20) {
+  await Promise.all(everyPath.slice(i, i + 20).map((p) => fetch(`${base}${p}`).then((r) => r.arrayBuffer())));
+}
 await load('warm-up', base, [...searchPaths, ...orgPaths], { duration: 3, connections: 10 });
 await load('warm-up', bare.url, ['/bare'], { duration: 2, connections: 10 });
 
@@ -130,7 +147,10 @@ const summary = {
   citiesImportSeconds: +(citiesMs / 1000).toFixed(1),
 };
 await fs.mkdir('bench/results', { recursive: true });
-await fs.writeFile('bench/results/directory.json', JSON.stringify(summary, null, 2));
+await fs.writeFile(
+  `bench/results/directory${noCache ? '-nocache' : ''}.json`,
+  JSON.stringify(summary, null, 2),
+);
 console.log('| measurement | p50 ms | p95 ms | req/s | p95 ÷ bare | req/s ÷ bare | errors/non-2xx |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of table)
@@ -143,4 +163,7 @@ console.log(
 console.log(
   `cold start: first run ${summary.coldStartMs.firstRunMedian} ms, existing data ${summary.coldStartMs.existingDataMedian} ms (medians)`,
 );
-console.log(`full cities import: ${summary.citiesImportSeconds} s`);
+console.log(
+  `cities import in this run: ${summary.citiesImportSeconds} s${reuse ? ' (data already there: a re-import that changes nothing)' : ''}`,
+);
+console.log(`cache of public answers: ${noCache ? 'off' : 'on'}`);

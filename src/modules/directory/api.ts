@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cachedForPublic } from '../../core/cache/cached.ts';
+import { cachedJson } from '../../core/cache/cached.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import * as s from './api-schemas.ts';
 import { organisationsExport, peopleExport } from './exports.ts';
@@ -126,8 +126,7 @@ export async function directoryApi(fastify: FastifyInstance, _services: AppServi
         response: { 200: s.searchResult, ...errors },
       },
     },
-    async (request, reply) =>
-      cachedForPublic(request, reply, () => searchDirectory(request.ctx(), request.query)),
+    async (request, reply) => cachedJson(request, reply, () => searchDirectory(request.ctx(), request.query)),
   );
 
   for (const format of ['csv', 'json'] as const) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { cachedForPublic } from '../../core/cache/cached.ts';
+import { cachedPage } from '../../core/cache/cached.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import { pick, t } from '../../core/i18n/i18n.ts';
@@ -82,7 +82,7 @@ export async function directoryPages(app: FastifyInstance, _services: AppService
   const hide = { schema: { hide: true } };
 
   app.get('/directory', hide, async (request, reply) => {
-    const page = await cachedForPublic(request, reply, async () => {
+    const page = await cachedPage(request, reply, async () => {
       const q = (request.query ?? {}) as Query;
       const filters: FormValues = {};
       for (const k of ['q', 'kind', 'country', 'section', 'cursor'])
@@ -128,7 +128,7 @@ export async function directoryPages(app: FastifyInstance, _services: AppService
   });
 
   app.get('/directory/sections', hide, async (request, reply) => {
-    const page = await cachedForPublic(request, reply, async () => {
+    const page = await cachedPage(request, reply, async () => {
       const sections = await listSections(request.ctx());
       return renderPage(request, {
         title: t(request.locale, 'directory.sections.title'),
@@ -204,7 +204,7 @@ export async function directoryPages(app: FastifyInstance, _services: AppService
   });
 
   app.get('/directory/organisations/:id', hide, async (request, reply) => {
-    const page = await cachedForPublic(request, reply, async () => {
+    const page = await cachedPage(request, reply, async () => {
       const { id } = request.params as { id: string };
       const detail = await getOrganisation(request.ctx(), { id });
       const groups = await manageableGroups(request, [id, ...detail.memberships.map((m) => m.groupId)]);

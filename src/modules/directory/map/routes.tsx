@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cachedForPublic } from '../../../core/cache/cached.ts';
+import { cachedPage } from '../../../core/cache/cached.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { formatNumber, t } from '../../../core/i18n/i18n.ts';
 import { renderPage } from '../../../core/ui/layout.tsx';
@@ -219,7 +219,7 @@ export async function mapRoutes(fastify: FastifyInstance, _services: AppServices
 
   app.get('/map', { schema: { hide: true, querystring: mapQuery } }, async (request, reply) => {
     reply.type('text/html; charset=utf-8');
-    return cachedForPublic(request, reply, async () => {
+    return cachedPage(request, reply, async () => {
       const ctx = request.ctx();
       const [data, sections] = await Promise.all([
         mapData(ctx, request.query.section || undefined),
