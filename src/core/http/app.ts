@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import qs from 'node:querystring';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
@@ -85,6 +87,12 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
       },
     },
     crossOriginEmbedderPolicy: false,
+  });
+  // Users on poor connections: every answer above 1 KB leaves compressed (brotli or gzip).
+  await app.register(compress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
   });
   await app.register(cookie);
   // Forms: a plain parser with the same size limit; repeated fields become arrays.
