@@ -6,6 +6,7 @@ import type { AppServices } from '../../../core/http/types.ts';
 import { formatNumber, t } from '../../../core/i18n/i18n.ts';
 import { Csrf, renderPage } from '../../../core/ui/layout.tsx';
 import { type CsvImportSummary, importOrganisationsCsv } from './csv.ts';
+import { RejectedRows } from './rejected-rows.tsx';
 import { requireImporter } from './summary.ts';
 
 const errorResponse = z.object({
@@ -45,28 +46,7 @@ function ImportPage({ request, outcome }: { request: FastifyRequest; outcome?: O
           <pre>{JSON.stringify(outcome.error.details ?? {}, null, 1)}</pre>
         </div>
       )}
-      {rejected.length > 0 && (
-        <div class="errors" role="alert">
-          <p>{t(l, 'import.nothingWritten', { count: rejected.length })}</p>
-          <table>
-            <caption>{t(l, 'import.rejectedRows')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t(l, 'import.line')}</th>
-                <th scope="col">{t(l, 'import.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rejected.map((r) => (
-                <tr key={r.line}>
-                  <td>{r.line}</td>
-                  <td>{r.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <RejectedRows locale={l} rejected={rejected} />
       <form method="post" action="/directory/import">
         <Csrf request={request} />
         <label for="import-csv">{t(l, 'import.csvLabel')}</label>

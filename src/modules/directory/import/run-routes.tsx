@@ -5,6 +5,7 @@ import { AppError } from '../../../core/errors.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { formatDate, formatNumber, t } from '../../../core/i18n/i18n.ts';
 import { renderPage } from '../../../core/ui/layout.tsx';
+import { RejectedRows } from './rejected-rows.tsx';
 import { getImportRun, type ImportRun, listImportRuns, startImport } from './runs.ts';
 
 const runSchema = z.object({
@@ -60,28 +61,7 @@ function RunSummary({ request, run }: { request: FastifyRequest; run: ImportRun 
           })}
         </p>
       )}
-      {s && s.rejected.length > 0 && (
-        <div class="errors" role="alert">
-          <p>{t(l, 'import.nothingWritten', { count: s.rejected.length })}</p>
-          <table class="table">
-            <caption>{t(l, 'import.rejectedRows')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t(l, 'import.line')}</th>
-                <th scope="col">{t(l, 'import.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.rejected.map((r, i) => (
-                <tr key={i}>
-                  <td>{r.line ?? ''}</td>
-                  <td>{r.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {s && <RejectedRows locale={l} rejected={s.rejected} />}
       {e && (
         <div class="errors" role="alert">
           <p>{t(l, `errors.${e.code}`)}</p>
