@@ -18,6 +18,7 @@ import {
   findOrganisation,
   getOrganisation,
   getPerson,
+  listGroups,
   listOrganisations,
   listSections,
   removeContact,
@@ -72,7 +73,7 @@ async function manageableGroups(request: FastifyRequest, exclude: string[] = [])
   const mine = coordinatedSections(ctx.actor);
   // Most readers manage nothing: spare them the query (the organisation page is the busiest page).
   if (!isStaff(ctx.actor) && mine.length === 0) return [];
-  const all = await listSections(ctx);
+  const all = await listGroups(ctx);
   return all
     .filter((s) => (isStaff(ctx.actor) || mine.includes(s.id)) && !exclude.includes(s.id))
     .map((s) => ({ id: s.id, name: pick(s.names, request.locale, s.name).text }));
@@ -88,7 +89,7 @@ export async function directoryPages(app: FastifyInstance, _services: AppService
       for (const k of ['q', 'kind', 'country', 'section', 'cursor'])
         if (str(q[k])) filters[k] = String(q[k]).slice(0, 1000);
       const ctx = request.ctx();
-      const sections = (await listSections(ctx)).filter((s) => s.kind === 'section');
+      const sections = (await listGroups(ctx)).filter((s) => s.kind === 'section');
       const params = new URLSearchParams(Object.entries(filters).filter(([k]) => k !== 'cursor'));
       let view: ListView;
       // A query alone gives ranked matches ("Kiev" puts Kyiv first); filters give the name-ordered list.

@@ -343,6 +343,16 @@ export async function listSections(ctx: Ctx): Promise<(OrganisationSummary & { m
   return r.rows;
 }
 
+/** Sections and networks without their member counts: for filters and forms, where counting is wasted work. */
+export async function listGroups(ctx: Ctx): Promise<OrganisationSummary[]> {
+  checkRead(ctx);
+  const r = await ctx.db.execute<OrganisationSummary>(sql`
+    SELECT ${summaryColumns} FROM organisations o
+    WHERE o.kind IN ('section', 'network') AND o.archived_at IS NULL
+    ORDER BY o.kind DESC, o.name, o.id`);
+  return r.rows;
+}
+
 /** Names of organisations by id (for labels in lists and forms). */
 export async function organisationNames(
   db: DbOrTx,
