@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createApiToken, createSessionFor, createUser } from '../../src/core/auth/index.ts';
 import { SESSION_COOKIE } from '../../src/core/auth/tokens.ts';
 import type { Actor } from '../../src/core/context.ts';
@@ -104,3 +104,12 @@ export function sessionCookieOf(res: { cookies: { name: string; value: string }[
   if (!c) throw new Error('no session cookie in the response');
   return `${SESSION_COOKIE}=${c.value}`;
 }
+
+/** An admin actor for calling use cases directly (no user row needed: the audit log keeps the id). */
+export const adminActor = (): Actor => ({
+  userId: randomUUID(),
+  email: 'admin@example.org',
+  name: 'Admin',
+  roles: [{ role: 'admin', scopeOrgId: null }],
+  mfa: true,
+});

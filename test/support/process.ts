@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PASSWORD, USER } from '../../src/core/db/embedded.ts';
 
 /**
  * Helpers to run the real command line (`node bin/peacetalks.js …`) as separate processes, for
@@ -14,10 +15,6 @@ import { promisify } from 'node:util';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin/peacetalks.js');
-
-// The credentials the embedded server is initialised with (src/core/db/embedded.ts).
-const PG_USER = 'postgres';
-const PG_PASSWORD = 'peacetalks-local';
 
 export interface Exit {
   code: number | null;
@@ -217,7 +214,7 @@ export function postgresProcesses(dataDir: string): number[] {
 export function embeddedUrl(dataDir: string, database = 'peacetalks'): string {
   const pm = postmaster(dataDir);
   if (!pm) throw new Error(`no embedded PostgreSQL runs in ${dataDir}`);
-  return `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${pm.port}/${database}`;
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${pm.port}/${database}`;
 }
 
 /** Kill every process still running and stop every embedded PostgreSQL left in a data folder used. */

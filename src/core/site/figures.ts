@@ -1,3 +1,4 @@
+import type { ResponseCache } from '../cache/response-cache.ts';
 import type { Database } from '../db/pool.ts';
 
 /** The network in numbers, for the home page. */
@@ -12,18 +13,21 @@ export interface NetworkFigures {
   byKind: { kind: string; total: number; members: number }[];
 }
 
-// The home page is the most visited page: a short cache keeps its counts off the database
-// under load while still showing changes within seconds.
-const TTL_MS = 15_000;
-const cache = new WeakMap<Database, { at: number; value: NetworkFigures | null }>();
+// The home page is the most visited page: its counts (two aggregates over every organisation)
+// are kept in the cache of public answers, which every change empties.
+const CACHE_KEY = 'site:network-figures';
 
 /**
  * Counts from the directory's tables. The kernel reads them with plain SQL (it must not import the
  * directory module); when the tables are missing or unreadable, the page simply shows no figures.
  */
-export async function networkFigures(database: Database, now = Date.now()): Promise<NetworkFigures | null> {
-  const hit = cache.get(database);
-  if (hit && now - hit.at < TTL_MS) return hit.value;
+export async function networkFigures(
+  database: Database,
+  cache: ResponseCache,
+): Promise<NetworkFigures | null> {
+  const hit = cache.get(CACHE_KEY) as NetworkFigures | undefined;
+  if (hit) return hit;
+  const generation = cache.generation;
   let value: NetworkFigures | null = null;
   try {
     const [kinds, totals] = await Promise.all([
@@ -58,6 +62,6 @@ export async function networkFigures(database: Database, now = Date.now()): Prom
   } catch {
     value = null;
   }
-  cache.set(database, { at: now, value });
+  if (value) cache.set(CACHE_KEY, value, 2048, generation);
   return value;
 }

@@ -41,7 +41,7 @@ const SOURCE_ENTRIES = [
 
 export async function siteRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
-    const figures = await networkFigures(services.database);
+    const figures = await networkFigures(services.database, services.cache);
     reply.type('text/html; charset=utf-8');
     return renderPage(request, {
       title: t(request.locale, 'site.home.title'),

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { adminActor, loginAs, type SignedIn as TestSession } from '../../../test/support/auth.ts';
 import { addContact, addMembership, createOrganisation, createPerson } from './service.ts';
-import { adminActor, signIn, type TestSession } from './test-sessions.ts';
 
 const SECRET_EMAIL = 'mayor.private@example.org';
 const SECRET_PHONE = '+380 44 000 1111';
@@ -36,10 +36,10 @@ describe('directory API', () => {
     personId = p.id;
     await addContact(ctx, { personId, kind: 'email', value: SECRET_EMAIL });
     await addContact(ctx, { personId, kind: 'phone', value: SECRET_PHONE });
-    member = await signIn(t, 'member', kyiv.id);
-    memberElsewhere = await signIn(t, 'member', lviv.id);
-    secretariat = await signIn(t, 'secretariat');
-    coordinator = await signIn(t, 'section_coordinator', sectionId);
+    member = await loginAs(t, { role: 'member', scopeOrgId: kyiv.id });
+    memberElsewhere = await loginAs(t, { role: 'member', scopeOrgId: lviv.id });
+    secretariat = await loginAs(t, { role: 'secretariat' });
+    coordinator = await loginAs(t, { role: 'section_coordinator', scopeOrgId: sectionId });
   });
   afterAll(async () => t.close());
 

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { adminActor, loginAs, type SignedIn as TestSession } from '../../../test/support/auth.ts';
 import { addContact, addMembership, createOrganisation, createPerson } from './service.ts';
-import { adminActor, signIn, type TestSession } from './test-sessions.ts';
 
 const SECRET = 'private.line@example.org';
 
@@ -36,9 +36,9 @@ describe('directory pages', () => {
     await addContact(ctx, { personId, kind: 'email', value: SECRET });
     for (let i = 0; i < 55; i++)
       await createOrganisation(ctx, { kind: 'municipality', names: { en: `Hromada ${i}` }, country: 'UA' });
-    member = await signIn(t, 'member', kyiv.id);
-    memberElsewhere = await signIn(t, 'member', lviv.id);
-    secretariat = await signIn(t, 'secretariat');
+    member = await loginAs(t, { role: 'member', scopeOrgId: kyiv.id });
+    memberElsewhere = await loginAs(t, { role: 'member', scopeOrgId: lviv.id });
+    secretariat = await loginAs(t, { role: 'secretariat' });
   });
   afterAll(async () => t.close());
 
