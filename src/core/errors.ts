@@ -23,6 +23,12 @@ export const errorCatalogue = {
   token_expired: 410,
   rate_limited: 429,
   insufficient_funds: 409,
+  invalid_transition: 409,
+  unknown_reference: 422,
+  over_allocation: 409,
+  idempotency_mismatch: 422,
+  second_approver_required: 403,
+  personal_data_refused: 422,
   unavailable: 503,
   internal: 500,
 } as const;

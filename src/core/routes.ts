@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin/routes.tsx';
 import { authRoutes } from './auth/routes.tsx';
 import type { AppServices } from './http/types.ts';
+import { linkRoutes } from './links/routes.tsx';
 import { siteRoutes } from './site/routes.tsx';
 
 /** Routes of the kernel: accounts, administration, the home, about and API reference pages. */
@@ -9,4 +10,5 @@ export async function kernelRoutes(app: FastifyInstance, services: AppServices):
   await authRoutes(app, services);
   await adminRoutes(app, services);
   await siteRoutes(app, services);
+  await linkRoutes(app, services);
 }

@@ -160,3 +160,34 @@ export const roleMfaPolicy = pgTable(
   },
   (t) => [primaryKey({ columns: [t.role] })],
 );
+
+/**
+ * A link between two records of any parts of the platform (an action and the aid appeal, the
+ * governance request or the twinning it led to). Parts register the kinds of records they own
+ * (core/links/registry.ts); the kernel knows only their names. Links are never edited: removing
+ * one sets `removed_at`, so the history stays.
+ */
+export const recordLinks = pgTable(
+  'record_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    fromKind: text('from_kind').notNull(),
+    fromId: uuid('from_id').notNull(),
+    toKind: text('to_kind').notNull(),
+    toId: uuid('to_id').notNull(),
+    relation: text('relation').notNull().default('related'),
+    note: text('note'),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    removedBy: uuid('removed_by'),
+  },
+  (t) => [
+    index('record_links_from_idx').on(t.fromKind, t.fromId),
+    index('record_links_to_idx').on(t.toKind, t.toId),
+    // One live link per pair and relation; a removed link may be made again.
+    uniqueIndex('record_links_live_uq')
+      .on(t.fromKind, t.fromId, t.toKind, t.toId, t.relation)
+      .where(sql`removed_at IS NULL`),
+  ],
+);

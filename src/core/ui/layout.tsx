@@ -37,6 +37,10 @@ export function Layout({
   const actor = request.actor;
   const nav: [string, string][] = [
     ['/', t(l, 'nav.home')],
+    ['/talks', t(l, 'nav.talks')],
+    ['/actions', t(l, 'nav.actions')],
+    ['/aid', t(l, 'nav.aid')],
+    ['/fund', t(l, 'nav.fund')],
     ['/directory', t(l, 'nav.directory')],
     ['/map', t(l, 'nav.map')],
     ['/api/docs', t(l, 'nav.api')],
