@@ -107,7 +107,9 @@ export const talksSessions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     version: integer('version').notNull().default(1),
-    searchDoc: tsvector('search_doc').notNull().generatedAlwaysAs(searchDoc('title', 'subtitle', 'summary')),
+    searchDoc: tsvector('search_doc')
+      .notNull()
+      .generatedAlwaysAs(searchDoc('title', 'subtitle', 'summary')),
   },
   (t) => [
     index('talks_sessions_series_idx').on(t.seriesId, t.startsAt),
@@ -163,9 +165,7 @@ export const talksRegistrations = pgTable(
   },
   (t) => [
     index('talks_registrations_queue_idx').on(t.sessionId, t.status, t.queuedAt),
-    uniqueIndex('talks_registrations_live_uq')
-      .on(t.sessionId, t.userId)
-      .where(sql`status <> 'cancelled'`),
+    uniqueIndex('talks_registrations_live_uq').on(t.sessionId, t.userId).where(sql`status <> 'cancelled'`),
   ],
 );
 
