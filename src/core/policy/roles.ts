@@ -6,6 +6,7 @@ export const roles = [
   'governing_body_member',
   'secretariat',
   'treasurer',
+  'aid_coordinator',
   'admin',
 ] as const;
 export type Role = (typeof roles)[number];
