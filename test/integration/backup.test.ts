@@ -102,7 +102,90 @@ async function fillEveryTable(db: TestDb): Promise<void> {
      VALUES ('members.csv', 'kind,name\ncity,Bucha\n', 'done', '{"created": 1, "updated": 0, "unchanged": 0, "rejected": []}',
        '2025-01-02T03:04:05.678901Z', '2025-01-02T03:04:06Z')`,
   );
+  await fillTalksAndLinks(q, { user, org, person });
   expect(await counts('users')).toBeGreaterThan(0);
+}
+
+/** Talks tables and record links: one row each, with the odd values a restore must keep. */
+async function fillTalksAndLinks(
+  q: (text: string, values?: unknown[]) => Promise<{ rows: Record<string, string>[] }>,
+  ids: { user: string; org: string; person: string },
+): Promise<void> {
+  const series = (
+    await q(
+      `INSERT INTO talks_series (slug, title) VALUES ('mpt-test', '{"en": "Talks", "fr": "Dialogues"}') RETURNING id`,
+    )
+  ).rows[0].id;
+  const session = (
+    await q(
+      `INSERT INTO talks_sessions (series_id, title, starts_at, timezone, format, languages, capacity)
+       VALUES ($1, '{"en": "1 April", "uk": "1 квітня"}', '2022-04-01T12:00:00.123456Z', 'Europe/Kyiv', 'hybrid', ARRAY['en','uk'], 2)
+       RETURNING id`,
+      [series],
+    )
+  ).rows[0].id;
+  await q(`INSERT INTO talks_participants (session_id, organisation_id, role) VALUES ($1, $2, 'partner')`, [
+    session,
+    ids.org,
+  ]);
+  await q(
+    `INSERT INTO talks_registrations (session_id, user_id, status, accessibility_needs) VALUES ($1, $2, 'registered', E'step-free\naccess')`,
+    [session, ids.user],
+  );
+  const item = (
+    await q(
+      `INSERT INTO talks_agenda_items (session_id, title) VALUES ($1, '{"en": "Opening"}') RETURNING id`,
+      [session],
+    )
+  ).rows[0].id;
+  await q(
+    `INSERT INTO talks_contributions (session_id, agenda_item_id, organisation_id, body)
+     VALUES ($1, $2, $3, '{"en": "Cities are **the last safe haven**."}')`,
+    [session, item, ids.org],
+  );
+  const rec = (
+    await q(
+      `INSERT INTO talks_recommendations (session_id, text, addressees, themes)
+       VALUES ($1, '{"en": "Revitalise twinnings"}', ARRAY['lrgs'], ARRAY['twinning']) RETURNING id`,
+      [session],
+    )
+  ).rows[0].id;
+  await q(`INSERT INTO talks_recommendation_sources (recommendation_id, organisation_id) VALUES ($1, $2)`, [
+    rec,
+    ids.org,
+  ]);
+  const action = (
+    await q(
+      `INSERT INTO talks_actions (session_id, recommendation_id, text, responsible_group, due_on, progress, weight)
+       VALUES ($1, $2, '{"en": "Send help"}', 'lrgs', '2022-12-31', 40, 0.25) RETURNING id`,
+      [session, rec],
+    )
+  ).rows[0].id;
+  await q(
+    `INSERT INTO talks_action_updates (action_id, happened_on, status_from, status_to, progress_from, progress_to, note)
+     VALUES ($1, '2022-06-01', 'accepted', 'in_progress', 0, 40, '{"fr": "En cours"}')`,
+    [action],
+  );
+  await q(`INSERT INTO talks_minutes (session_id, status, current_version) VALUES ($1, 'review', 1)`, [
+    session,
+  ]);
+  await q(
+    `INSERT INTO talks_minutes_versions (session_id, version, body) VALUES ($1, 1, '{"en": "Minutes"}')`,
+    [session],
+  );
+  await q(
+    `INSERT INTO talks_minutes_comments (session_id, version, author_id, body) VALUES ($1, 1, $2, 'Typo')`,
+    [session, ids.user],
+  );
+  await q(`INSERT INTO talks_reminders_sent (kind, subject_id, user_id) VALUES ('session_soon', $1, $2)`, [
+    session,
+    ids.user,
+  ]);
+  await q(`INSERT INTO talks_digest_subscriptions (user_id) VALUES ($1)`, [ids.user]);
+  await q(
+    `INSERT INTO record_links (from_kind, from_id, to_kind, to_id, relation, created_by) VALUES ('talks.action', $1, 'talks.session', $2, 'follows_up', $3)`,
+    [action, session, ids.user],
+  );
 }
 
 describe('backup and restore', () => {
