@@ -285,6 +285,13 @@ export const talksActions = pgTable(
     index('talks_actions_due_idx').on(t.dueOn, t.id),
     index('talks_actions_themes_idx').using('gin', t.themes),
     index('talks_actions_search_idx').using('gin', t.searchDoc),
+    // The tracker's other sort orders and its overdue filter (open actions by due date).
+    index('talks_actions_progress_idx').on(t.progress, t.id),
+    index('talks_actions_updated_idx').on(t.updatedAt, t.id),
+    index('talks_actions_open_due_idx')
+      .on(t.dueOn, t.id)
+      .where(sql`status IN ('proposed', 'accepted', 'in_progress', 'deferred')`),
+    index('talks_actions_follow_up_idx').on(t.followUpSessionId),
     check('talks_actions_progress_ck', sql`progress BETWEEN 0 AND 100`),
     check('talks_actions_depth_ck', sql`depth BETWEEN 0 AND 2`),
     check('talks_actions_weight_ck', sql`weight > 0`),
@@ -310,7 +317,31 @@ export const talksActionUpdates = pgTable(
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('talks_action_updates_action_idx').on(t.actionId, t.happenedOn, t.createdAt)],
+  (t) => [
+    index('talks_action_updates_action_idx').on(t.actionId, t.happenedOn, t.createdAt),
+    index('talks_action_updates_session_idx').on(t.sessionId),
+  ],
+);
+
+/**
+ * A CSV file of progress updates, kept between its preview and its application, so that the
+ * preview page needs no JavaScript and no re-upload, and an applied file says when and by whom.
+ */
+export const talksActionImports = pgTable(
+  'talks_action_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    filename: text('filename').notNull(),
+    content: text('content').notNull(),
+    sha256: text('sha256').notNull(),
+    locale: text('locale').notNull().default('en'), // language of the notes in the file
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
+    appliedBy: uuid('applied_by'),
+    result: jsonb('result'),
+  },
+  (t) => [index('talks_action_imports_created_idx').on(t.createdAt)],
 );
 
 /** The minutes of a session: the current state; each saved text is a version below. */
