@@ -183,6 +183,11 @@ async function fillTalksAndLinks(
   ]);
   await q(`INSERT INTO talks_digest_subscriptions (user_id) VALUES ($1)`, [ids.user]);
   await q(
+    `INSERT INTO talks_action_imports (filename, content, sha256, created_by, applied_at, result)
+     VALUES ('progress.csv', E'action_id,status,progress,note,date\n', 'abc', $1, now(), '{"changed": 0}')`,
+    [ids.user],
+  );
+  await q(
     `INSERT INTO record_links (from_kind, from_id, to_kind, to_id, relation, created_by) VALUES ('talks.action', $1, 'talks.session', $2, 'follows_up', $3)`,
     [action, session, ids.user],
   );
