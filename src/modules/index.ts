@@ -3,9 +3,10 @@ import type { AppServices } from '../core/http/types.ts';
 import type { Jobs } from '../core/jobs/jobs.ts';
 import { kernelRoutes } from '../core/routes.ts';
 import { directoryRoutes, IMPORT_QUEUE, runImport } from './directory/index.ts';
+import { registerTalksJobs, talksRoutes } from './talks/index.ts';
 
 /** Every part of the product that serves routes, in registration order. */
-export const routeModules: RouteModule[] = [kernelRoutes, directoryRoutes];
+export const routeModules: RouteModule[] = [kernelRoutes, directoryRoutes, talksRoutes];
 
 /** Background job handlers of every part. */
 export function registerJobs(jobs: Jobs, services: Omit<AppServices, 'jobs'>): void {
@@ -15,4 +16,5 @@ export function registerJobs(jobs: Jobs, services: Omit<AppServices, 'jobs'>): v
   jobs.handle(IMPORT_QUEUE, async (data) => {
     await runImport(services.database, String(data.id));
   });
+  registerTalksJobs(jobs, services);
 }

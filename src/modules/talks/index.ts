@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppServices } from '../../core/http/types.ts';
+import type { Jobs } from '../../core/jobs/jobs.ts';
+import { sessionRoutes } from './sessions/routes.ts';
+
+export { keyMessages, splitKeyMessages } from './sessions/key-messages.ts';
+export { contentVisibleSql, sessionVisibility, visibleSessionSql } from './sessions/visibility.ts';
+
+/**
+ * The Talks: series and sessions (sessions/), recommendations and actions (actions/), summaries,
+ * minutes, calendars, reminders and search (outputs/). Each part adds its routes here.
+ */
+export async function talksRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+  await sessionRoutes(app, services);
+}
+
+/** Background jobs of the Talks (reminders, digests). */
+export function registerTalksJobs(_jobs: Jobs, _services: Omit<AppServices, 'jobs'>): void {}
