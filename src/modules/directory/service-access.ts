@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Actor, Ctx } from '../../core/context.ts';
+import { sqlTexts, sqlUuids } from '../../core/db/sql-arrays.ts';
 import type { DbOrTx } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
 import {
@@ -99,12 +100,7 @@ export async function requireManagePerson(db: DbOrTx, ctx: Ctx, personId: string
 export const mayIncludeArchived = (actor: Actor | null) => isStaff(actor);
 
 /** A uuid[] parameter (drizzle would expand a JS array into a row). */
-export function sqlUuids(ids: string[]): SQL {
-  return sql`${`{${ids.join(',')}}`}::uuid[]`;
-}
-function sqlTexts(v: string[]): SQL {
-  return sql`${`{${v.map((s) => `"${s}"`).join(',')}}`}::text[]`;
-}
+export { sqlUuids };
 
 /**
  * The SQL condition under which the actor may see a contact row `c` (of `person_contacts`):
