@@ -92,6 +92,13 @@ export const configSchema = z.object({
     .max(500)
     .default(20)
     .describe('database connections per app process'),
+  FUND_APPROVAL_THRESHOLD_MINOR: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000_000)
+    .default(1_000_000)
+    .describe('Solidarity Fund disbursements above this amount (minor units, e.g. cents) need a second approver'),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };
