@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm';
+import { audit } from '../../../core/audit/audit.ts';
+import type { Ctx } from '../../../core/context.ts';
+import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
+import { AppError, notFound } from '../../../core/errors.ts';
+import { checkRead, checkWrite, requireContributor } from './access.ts';
+import {
+  type ContributionInput,
+  contributionInput,
+  contributionUpdateInput,
+  parseInput,
+  unknownReference,
+  uuid,
+} from './input.ts';
+import { type Contribution, contributionColumns, contributionJoins, jsonb } from './rows.ts';
+import { checkOrganisation } from './service-series.ts';
+import { loadVisibleSession, lockSession } from './service-sessions.ts';
+import { contentVisibleSql } from './visibility.ts';
+
+/**
+ * Contributions: who said what in a session. `**…**` in a body marks a key message. Staff write
+ * any; partners and speakers write their own organisation's while the session is unpublished.
+ */
+
+async function findContribution(db: DbOrTx, sessionId: string, id: string): Promise<Contribution | null> {
+  if (!uuid.safeParse(id).success) return null;
+  const r = await db.execute<Contribution>(sql`
+    SELECT ${contributionColumns} FROM talks_contributions c ${contributionJoins}
+    WHERE c.id = ${id} AND c.session_id = ${sessionId}`);
+  return r.rows[0] ?? null;
+}
+
+/** The contributions of a session the actor may read (none before publication for outsiders). */
+export async function contributionsOf(
+  ctx: Pick<Ctx, 'actor' | 'db'>,
+  sessionId: string,
+): Promise<Contribution[]> {
+  const r = await ctx.db.execute<Contribution>(sql`
+    SELECT ${contributionColumns} FROM talks_contributions c ${contributionJoins}
+    JOIN talks_sessions s ON s.id = c.session_id
+    WHERE c.session_id = ${sessionId} AND ${contentVisibleSql(ctx.actor)}
+    ORDER BY c.position, c.created_at, c.id`);
+  return r.rows;
+}
+
+export async function listContributions(ctx: Ctx, input: { sessionId: string }): Promise<Contribution[]> {
+  checkRead(ctx);
+  const session = await loadVisibleSession(ctx, ctx.db, input.sessionId);
+  return contributionsOf(ctx, session.id);
+}
+
+async function checkAgendaItem(db: DbOrTx, sessionId: string, id: string | null | undefined) {
+  if (!id) return;
+  const r = await db.execute(
+    sql`SELECT 1 FROM talks_agenda_items WHERE id = ${id} AND session_id = ${sessionId}`,
+  );
+  if (r.rows.length === 0) throw unknownReference('agendaItemId', 'agenda_item');
+}
+
+export async function addContribution(ctx: Ctx, input: ContributionInput): Promise<Contribution> {
+  checkWrite(ctx);
+  const v = parseInput(contributionInput, input);
+  return inTransaction(ctx.db, async (tx) => {
+    const session = await lockSession(ctx, tx, v.sessionId);
+    await checkOrganisation(tx, v.organisationId, 'organisationId');
+    const actor = await requireContributor(tx, ctx, session, v.organisationId);
+    if (v.personId) {
+      const p = await tx.execute(sql`SELECT 1 FROM people WHERE id = ${v.personId} AND archived_at IS NULL`);
+      if (p.rows.length === 0) throw unknownReference('personId', 'person');
+    }
+    await checkAgendaItem(tx, session.id, v.agendaItemId);
+    const position =
+      v.position ??
+      (
+        await tx.execute<{ n: number }>(
+          sql`SELECT coalesce(max(position) + 1, 0)::int AS n FROM talks_contributions WHERE session_id = ${session.id}`,
+        )
+      ).rows[0].n;
+    const now = ctx.now.toISOString();
+    const r = await tx.execute<{ id: string }>(sql`
+      INSERT INTO talks_contributions (session_id, agenda_item_id, organisation_id, person_id, speaker_label, body,
+        position, created_by, created_at, updated_at)
+      VALUES (${session.id}, ${v.agendaItemId ?? null}, ${v.organisationId ?? null}, ${v.personId ?? null},
+        ${jsonb(v.speakerLabel)}, ${jsonb(v.body)}, ${position}, ${actor.userId}, ${now}, ${now})
+      RETURNING id`);
+    const created = (await findContribution(tx, session.id, r.rows[0].id))!;
+    await audit(tx, ctx, {
+      action: 'create',
+      entity: 'talks_contribution',
+      entityId: created.id,
+      after: created,
+    });
+    return created;
+  });
+}
+
+/** Change a contribution (its author organisation's users or staff); `version` guards concurrent edits. */
+export async function updateContribution(
+  ctx: Ctx,
+  input: {
+    id: string;
+    sessionId: string;
+    version: number;
+    body?: Record<string, string>;
+    speakerLabel?: Record<string, string> | null;
+    agendaItemId?: string | null;
+    position?: number;
+  },
+): Promise<Contribution> {
+  checkWrite(ctx);
+  const v = parseInput(contributionUpdateInput, input);
+  return inTransaction(ctx.db, async (tx) => {
+    const session = await lockSession(ctx, tx, v.sessionId);
+    const before = await findContribution(tx, session.id, v.id);
+    if (!before) throw notFound('contribution');
+    await requireContributor(tx, ctx, session, before.organisationId);
+    if (before.version !== v.version) throw new AppError('conflict', { version: before.version });
+    await checkAgendaItem(tx, session.id, v.agendaItemId);
+    const sets = [sql`updated_at = ${ctx.now.toISOString()}`, sql`version = version + 1`];
+    if (v.body !== undefined) sets.push(sql`body = ${jsonb(v.body)}`);
+    if (v.speakerLabel !== undefined) sets.push(sql`speaker_label = ${jsonb(v.speakerLabel)}`);
+    if (v.agendaItemId !== undefined) sets.push(sql`agenda_item_id = ${v.agendaItemId}`);
+    if (v.position !== undefined) sets.push(sql`position = ${v.position}`);
+    await tx.execute(sql`UPDATE talks_contributions SET ${sql.join(sets, sql`, `)} WHERE id = ${v.id}`);
+    const after = (await findContribution(tx, session.id, v.id))!;
+    await audit(tx, ctx, { action: 'update', entity: 'talks_contribution', entityId: v.id, before, after });
+    return after;
+  });
+}
+
+export async function removeContribution(ctx: Ctx, input: { sessionId: string; id: string }): Promise<void> {
+  checkWrite(ctx);
+  await inTransaction(ctx.db, async (tx) => {
+    const session = await lockSession(ctx, tx, input.sessionId);
+    const before = await findContribution(tx, session.id, input.id);
+    if (!before) throw notFound('contribution');
+    await requireContributor(tx, ctx, session, before.organisationId);
+    await tx.execute(sql`DELETE FROM talks_contributions WHERE id = ${before.id}`);
+    await audit(tx, ctx, { action: 'remove', entity: 'talks_contribution', entityId: before.id, before });
+  });
+}
+
+/** One contribution, if the actor may read the session's content. */
+export async function getContribution(
+  ctx: Ctx,
+  input: { sessionId: string; id: string },
+): Promise<Contribution> {
+  checkRead(ctx);
+  const session = await loadVisibleSession(ctx, ctx.db, input.sessionId);
+  const found = (await contributionsOf(ctx, session.id)).find((c) => c.id === input.id);
+  if (!found) throw notFound('contribution');
+  return found;
+}
