@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../core/http/types.ts';
 import type { Jobs } from '../../core/jobs/jobs.ts';
+import { registerTalksOutputsJobs, talksOutputsRoutes } from './outputs/index.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 
 export { keyMessages, splitKeyMessages } from './sessions/key-messages.ts';
@@ -12,7 +13,10 @@ export { contentVisibleSql, sessionVisibility, visibleSessionSql } from './sessi
  */
 export async function talksRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
   await sessionRoutes(app, services);
+  await talksOutputsRoutes(app, services);
 }
 
 /** Background jobs of the Talks (reminders, digests). */
-export function registerTalksJobs(_jobs: Jobs, _services: Omit<AppServices, 'jobs'>): void {}
+export function registerTalksJobs(jobs: Jobs, services: Omit<AppServices, 'jobs'>): void {
+  registerTalksOutputsJobs(jobs, services);
+}

@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppServices } from '../../../core/http/types.ts';
+import type { Jobs } from '../../../core/jobs/jobs.ts';
+import { stylesRoute } from './styles.tsx';
+import { summaryRoutes } from './summary/routes.tsx';
+
+/** What the Talks publish: summaries, minutes, calendars, reminders and digests, search. */
+export async function talksOutputsRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+  stylesRoute(app);
+  await summaryRoutes(app, services);
+}
+
+/** Reminder and digest jobs. */
+export function registerTalksOutputsJobs(_jobs: Jobs, _services: Omit<AppServices, 'jobs'>): void {}
