@@ -3,10 +3,11 @@ import type { AppServices } from '../core/http/types.ts';
 import type { Jobs } from '../core/jobs/jobs.ts';
 import { kernelRoutes } from '../core/routes.ts';
 import { directoryRoutes, IMPORT_QUEUE, runImport } from './directory/index.ts';
+import { fundRoutes } from './fund/index.ts';
 import { registerTalksJobs, talksRoutes } from './talks/index.ts';
 
 /** Every part of the product that serves routes, in registration order. */
-export const routeModules: RouteModule[] = [kernelRoutes, directoryRoutes, talksRoutes];
+export const routeModules: RouteModule[] = [kernelRoutes, directoryRoutes, talksRoutes, fundRoutes];
 
 /** Background job handlers of every part. */
 export function registerJobs(jobs: Jobs, services: Omit<AppServices, 'jobs'>): void {

@@ -29,7 +29,7 @@ export interface LedgerProgress {
 
 const BATCH = 5000;
 
-interface Row {
+type Row = {
   id: string;
   seq: number;
   kind: string;
@@ -51,7 +51,7 @@ interface Row {
   currency: string | null;
   amount: number | null;
   line_seq: number | null;
-}
+};
 
 /**
  * Recompute the ledger from its lines and report the first difference: the hash chain (in order,
