@@ -38,7 +38,13 @@ export type Cluster = (typeof clusters)[number];
 export const priorities = ['critical', 'high', 'medium', 'low'] as const;
 export type Priority = (typeof priorities)[number];
 
-export const needStatuses = ['open', 'partly_covered', 'fully_covered', 'partly_delivered', 'delivered'] as const;
+export const needStatuses = [
+  'open',
+  'partly_covered',
+  'fully_covered',
+  'partly_delivered',
+  'delivered',
+] as const;
 export type NeedStatus = (typeof needStatuses)[number];
 
 export const offerKinds = ['goods', 'money'] as const;
@@ -118,9 +124,7 @@ export const aidOffers = pgTable(
     currency: text('currency'),
     total: qty('total').notNull(),
     allocated: qty('allocated').notNull().default(0),
-    remaining: qty('remaining')
-      .notNull()
-      .generatedAlwaysAs(sql`total - allocated`),
+    remaining: qty('remaining').notNull().generatedAlwaysAs(sql`total - allocated`),
     availableFrom: date('available_from'),
     placeName: text('place_name'),
     lat: doublePrecision('lat'),
@@ -137,9 +141,7 @@ export const aidOffers = pgTable(
     index('aid_offers_open_category_idx')
       .on(t.category, t.availableFrom)
       .where(sql`status = 'open' AND total > allocated`),
-    index('aid_offers_open_item_idx')
-      .on(t.itemNorm)
-      .where(sql`status = 'open' AND total > allocated`),
+    index('aid_offers_open_item_idx').on(t.itemNorm).where(sql`status = 'open' AND total > allocated`),
     index('aid_offers_open_item_trgm_idx')
       .using('gin', sql`${t.itemNorm} gin_trgm_ops`)
       .where(sql`status = 'open' AND total > allocated`),

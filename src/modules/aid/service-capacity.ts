@@ -1,0 +1,113 @@
+import { sql } from 'drizzle-orm';
+import { audit } from '../../core/audit/audit.ts';
+import type { Ctx } from '../../core/context.ts';
+import { inTransaction } from '../../core/db/tx.ts';
+import { AppError } from '../../core/errors.ts';
+import { checkRead, organisationPlace, requireCentreOrMember } from './access.ts';
+import { type CapacityInput, capacityFields, capacityInput, capacityKeys, parseInput } from './input.ts';
+
+export const capacityGroups = ['children', 'women', 'young', 'elderly', 'total'] as const;
+export type CapacityGroup = (typeof capacityGroups)[number];
+
+export interface CapacityReport {
+  id: string;
+  orgId: string;
+  orgName: string;
+  country: string | null;
+  lat: number | null;
+  lon: number | null;
+  asOf: string;
+  groups: Record<CapacityGroup, { available: number; used: number }>;
+  updatedAt: string;
+}
+
+/**
+ * Refuse anything in a capacity payload that is not one of its aggregate counts: names, birth
+ * dates, lists of people… There is no place for them, and storing them would put displaced
+ * people at risk. Called before any other validation so that the answer says why.
+ */
+export function refusePersonalData(payload: unknown): void {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return;
+  const extra = Object.keys(payload).filter((k) => !capacityKeys.has(k) && k !== '_csrf');
+  const nested = Object.entries(payload)
+    .filter(([, v]) => v !== null && typeof v === 'object')
+    .map(([k]) => k);
+  const fields = [...new Set([...extra, ...nested])];
+  if (fields.length > 0) throw new AppError('personal_data_refused', { fields });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a raw row
+function reportOf(r: any): CapacityReport {
+  const groups = Object.fromEntries(
+    capacityGroups.map((g) => [g, { available: Number(r[`${g}_available`]), used: Number(r[`${g}_used`]) }]),
+  ) as CapacityReport['groups'];
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    orgName: r.org_name,
+    country: r.country,
+    lat: r.lat,
+    lon: r.lon,
+    asOf: typeof r.as_of === 'string' ? r.as_of : new Date(r.as_of).toISOString().slice(0, 10),
+    groups,
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+const snake = (f: string) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** An LRG (its members) or the centre reports its capacity for a date; a second report the same day replaces it. */
+export async function reportCapacity(ctx: Ctx, raw: CapacityInput): Promise<CapacityReport> {
+  refusePersonalData(raw);
+  const input = parseInput(capacityInput, raw);
+  const actor = requireCentreOrMember(ctx, input.orgId);
+  for (const g of ['children', 'women', 'young', 'elderly'] as const) {
+    for (const side of ['Available', 'Used'] as const) {
+      if (input[`${g}${side}`] > input[`total${side}`])
+        throw new AppError('validation_failed', [{ path: `${g}${side}`, message: `more than total${side}` }]);
+    }
+  }
+  return inTransaction(ctx.db, async (tx) => {
+    await organisationPlace(tx, input.orgId, 'orgId');
+    const at = ctx.now.toISOString();
+    const cols = capacityFields.map((f) => sql.raw(snake(f)));
+    const vals = capacityFields.map((f) => sql`${input[f]}`);
+    const r = await tx.execute<{ id: string; inserted: boolean }>(sql`
+      INSERT INTO aid_capacity (org_id, as_of, ${sql.join(cols, sql`, `)}, reported_by, created_at, updated_at)
+      VALUES (${input.orgId}, ${input.asOf}, ${sql.join(vals, sql`, `)}, ${actor.userId}, ${at}, ${at})
+      ON CONFLICT (org_id, as_of) DO UPDATE SET
+        ${sql.join(
+          cols.map((c) => sql`${c} = EXCLUDED.${c}`),
+          sql`, `,
+        )}, reported_by = EXCLUDED.reported_by, updated_at = EXCLUDED.updated_at
+      RETURNING id, (xmax = 0) AS inserted`);
+    const { id, inserted } = r.rows[0];
+    await audit(tx, ctx, {
+      action: inserted ? 'create' : 'update',
+      entity: 'aid_capacity',
+      entityId: id,
+      after: input,
+    });
+    const [report] = await selectReports(tx, sql`c.id = ${id}`);
+    return report;
+  });
+}
+
+async function selectReports(db: Ctx['db'], where: ReturnType<typeof sql>, limit = 500) {
+  const r = await db.execute(sql`SELECT c.*, o.name AS org_name, o.country, o.lat, o.lon
+    FROM aid_capacity c JOIN organisations o ON o.id = c.org_id WHERE ${where}
+    ORDER BY c.as_of DESC, o.name LIMIT ${limit}`);
+  return r.rows.map(reportOf);
+}
+
+/** Every report, newest first, or only the latest of each LRG. */
+export async function listCapacity(
+  ctx: Ctx,
+  f: { latest?: boolean; orgId?: string } = {},
+): Promise<CapacityReport[]> {
+  checkRead(ctx);
+  const conds = [sql`TRUE`];
+  if (f.orgId) conds.push(sql`c.org_id = ${f.orgId}`);
+  if (f.latest) conds.push(sql`c.as_of = (SELECT max(as_of) FROM aid_capacity l WHERE l.org_id = c.org_id)`);
+  return selectReports(ctx.db, sql.join(conds, sql` AND `), 5000);
+}

@@ -1,0 +1,168 @@
+import { sql } from 'drizzle-orm';
+import { audit } from '../../core/audit/audit.ts';
+import type { Ctx } from '../../core/context.ts';
+import { inTransaction } from '../../core/db/tx.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { hasAnyRole } from '../../core/policy/policy.ts';
+import { actsFor, checkRead, checkWrite, isCentre, organisationPlace } from './access.ts';
+import { type PostOfferInput, parseInput, postOfferInput } from './input.ts';
+import type { Cluster } from './schema.ts';
+
+export interface Offer {
+  id: string;
+  kind: 'goods' | 'money';
+  source: 'member' | 'fund';
+  offererOrgId: string | null;
+  offererName: string | null;
+  category: Cluster;
+  item: string;
+  unit: string | null;
+  currency: string | null;
+  total: number;
+  allocated: number;
+  remaining: number;
+  availableFrom: string | null;
+  placeName: string | null;
+  lat: number | null;
+  lon: number | null;
+  note: string | null;
+  status: 'open' | 'withdrawn';
+  createdAt: string;
+  version: number;
+}
+
+export const OFFER_COLUMNS = sql`f.id, f.kind, f.source, f.offerer_org_id, o.name AS offerer_name, f.category, f.item,
+  f.unit, f.currency, f.total, f.allocated, f.remaining, f.available_from::text AS available_from, f.place_name,
+  f.lat, f.lon, f.note, f.status, f.created_at, f.version`;
+export const OFFER_FROM = sql`aid_offers f LEFT JOIN organisations o ON o.id = f.offerer_org_id`;
+
+// biome-ignore lint/suspicious/noExplicitAny: a raw row
+export function offerOf(r: any): Offer {
+  return {
+    id: r.id,
+    kind: r.kind,
+    source: r.source,
+    offererOrgId: r.offerer_org_id,
+    offererName: r.offerer_name ?? null,
+    category: r.category,
+    item: r.item,
+    unit: r.unit,
+    currency: r.currency,
+    total: Number(r.total),
+    allocated: Number(r.allocated),
+    remaining: Number(r.remaining),
+    availableFrom: r.available_from ?? null,
+    placeName: r.place_name,
+    lat: r.lat,
+    lon: r.lon,
+    note: r.note,
+    status: r.status,
+    createdAt: new Date(r.created_at).toISOString(),
+    version: Number(r.version),
+  };
+}
+
+const invalid = (path: string, message: string) => new AppError('validation_failed', [{ path, message }]);
+
+/**
+ * A member organisation offers goods (or money) for itself; the Solidarity Fund's money is
+ * offered by a treasurer or the centre. Money is always in integer minor units.
+ */
+export async function postOffer(ctx: Ctx, raw: PostOfferInput): Promise<Offer> {
+  const input = parseInput(postOfferInput, raw);
+  const actor = checkWrite(ctx);
+  if (input.source === 'fund') {
+    if (input.kind !== 'money') throw invalid('kind', 'the Solidarity Fund offers money');
+    if (!isCentre(actor) && !hasAnyRole(actor, ['treasurer']))
+      throw new AppError('forbidden', { needed: ['treasurer'] });
+  } else {
+    if (!input.offererOrgId) throw invalid('offererOrgId', 'required');
+    if (!isCentre(actor) && !actsFor(actor, input.offererOrgId))
+      throw new AppError('forbidden', { needed: ['member'] });
+  }
+  if (input.kind === 'goods' && (!input.quantity || !input.unit))
+    throw invalid('quantity', 'goods need a quantity and unit');
+  if (input.kind === 'money' && (!input.amountMinor || !input.currency))
+    throw invalid('amountMinor', 'money needs an amount and currency');
+  if ((input.lat == null) !== (input.lon == null)) throw invalid('lat', 'latitude and longitude go together');
+  return inTransaction(ctx.db, async (tx) => {
+    const org =
+      input.source === 'member' && input.offererOrgId
+        ? await organisationPlace(tx, input.offererOrgId, 'offererOrgId')
+        : null;
+    const goods = input.kind === 'goods';
+    const r = await tx.execute<{ id: string }>(sql`
+      INSERT INTO aid_offers (kind, source, offerer_org_id, category, item, unit, currency, total, available_from,
+        place_name, lat, lon, note, posted_by, created_at, updated_at)
+      VALUES (${input.kind}, ${input.source}, ${org?.id ?? null}, ${input.category}, ${input.item},
+        ${goods ? input.unit : null}, ${goods ? null : input.currency}, ${goods ? input.quantity : input.amountMinor},
+        ${input.availableFrom ?? null}, ${input.placeName || null}, ${input.lat ?? org?.lat ?? null},
+        ${input.lon ?? org?.lon ?? null}, ${input.note || null}, ${actor.userId}, ${ctx.now.toISOString()}, ${ctx.now.toISOString()})
+      RETURNING id`);
+    const id = r.rows[0].id;
+    await audit(tx, ctx, { action: 'create', entity: 'aid_offer', entityId: id, after: input });
+    return loadOffer(tx, id);
+  });
+}
+
+export async function loadOffer(db: Ctx['db'], id: string): Promise<Offer> {
+  const r = await db.execute(sql`SELECT ${OFFER_COLUMNS} FROM ${OFFER_FROM} WHERE f.id = ${id}`);
+  if (!r.rows[0]) throw notFound('offer');
+  return offerOf(r.rows[0]);
+}
+
+export async function getOffer(ctx: Ctx, id: string): Promise<Offer> {
+  checkRead(ctx);
+  return loadOffer(ctx.db, id);
+}
+
+/** Withdraw what is left of an offer (allocations already made stand). */
+export async function withdrawOffer(ctx: Ctx, id: string, version: number): Promise<Offer> {
+  const actor = checkWrite(ctx);
+  return inTransaction(ctx.db, async (tx) => {
+    const r = await tx.execute(
+      sql`SELECT ${OFFER_COLUMNS} FROM ${OFFER_FROM} WHERE f.id = ${id} FOR UPDATE OF f`,
+    );
+    if (!r.rows[0]) throw notFound('offer');
+    const before = offerOf(r.rows[0]);
+    const mayWithdraw =
+      isCentre(actor) ||
+      (before.offererOrgId ? actsFor(actor, before.offererOrgId) : hasAnyRole(actor, ['treasurer']));
+    if (!mayWithdraw) throw new AppError('forbidden');
+    if (before.version !== version)
+      throw new AppError('conflict', { reason: 'stale_version', current: before.version });
+    if (before.status !== 'open')
+      throw new AppError('invalid_transition', { from: before.status, to: 'withdrawn' });
+    await tx.execute(sql`UPDATE aid_offers SET status = 'withdrawn', version = version + 1,
+      updated_at = ${ctx.now.toISOString()} WHERE id = ${id}`);
+    await audit(tx, ctx, {
+      action: 'withdraw',
+      entity: 'aid_offer',
+      entityId: id,
+      before: { status: before.status },
+    });
+    return loadOffer(tx, id);
+  });
+}
+
+export async function listOffers(
+  ctx: Ctx,
+  f: {
+    kind?: 'goods' | 'money';
+    category?: Cluster;
+    open?: boolean;
+    offererOrgId?: string;
+    limit?: number;
+  } = {},
+): Promise<Offer[]> {
+  checkRead(ctx);
+  const conds = [sql`TRUE`];
+  if (f.kind) conds.push(sql`f.kind = ${f.kind}`);
+  if (f.category) conds.push(sql`f.category = ${f.category}`);
+  if (f.offererOrgId) conds.push(sql`f.offerer_org_id = ${f.offererOrgId}`);
+  if (f.open) conds.push(sql`f.status = 'open' AND f.total > f.allocated`);
+  const r =
+    await ctx.db.execute(sql`SELECT ${OFFER_COLUMNS} FROM ${OFFER_FROM} WHERE ${sql.join(conds, sql` AND `)}
+    ORDER BY f.created_at DESC, f.id DESC LIMIT ${Math.min(f.limit ?? 100, 500)}`);
+  return r.rows.map(offerOf);
+}
