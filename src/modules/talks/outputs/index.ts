@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../../core/http/types.ts';
 import type { Jobs } from '../../../core/jobs/jobs.ts';
+import { minutesApi } from './minutes/api.ts';
+import { minutesPages } from './minutes/pages.tsx';
 import { stylesRoute } from './styles.tsx';
 import { summaryRoutes } from './summary/routes.tsx';
 
@@ -8,6 +10,8 @@ import { summaryRoutes } from './summary/routes.tsx';
 export async function talksOutputsRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
   stylesRoute(app);
   await summaryRoutes(app, services);
+  await minutesApi(app);
+  await minutesPages(app);
 }
 
 /** Reminder and digest jobs. */
