@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../core/http/types.ts';
 import type { Jobs } from '../../core/jobs/jobs.ts';
+import { actionsRoutes } from './actions/index.ts';
 import { registerTalksOutputsJobs, talksOutputsRoutes } from './outputs/index.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 
@@ -13,6 +14,7 @@ export { contentVisibleSql, sessionVisibility, visibleSessionSql } from './sessi
  */
 export async function talksRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
   await sessionRoutes(app, services);
+  await actionsRoutes(app, services);
   await talksOutputsRoutes(app, services);
 }
 

@@ -1,0 +1,398 @@
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { cachedPage } from '../../../core/cache/cached.ts';
+import type { Ctx } from '../../../core/context.ts';
+import { AppError, isAppError } from '../../../core/errors.ts';
+import type { AppServices } from '../../../core/http/types.ts';
+import { pick, t } from '../../../core/i18n/i18n.ts';
+import { listLinks } from '../../../core/links/service.ts';
+import { isStaff, scopedOrgIds } from '../../../core/policy/policy.ts';
+import { renderPage } from '../../../core/ui/layout.tsx';
+import { visibleSessionSql } from '../sessions/visibility.ts';
+import { trackerFiltersOf, trackerQuery } from './api.ts';
+import type { FieldError } from './input.ts';
+import { createAction, getAction, updateAction } from './service-actions.ts';
+import { applyBulkUpdate, getBulkUpdate, MAX_BULK_BYTES, previewBulkUpdate } from './service-bulk.ts';
+import { createRecommendation, listSessionOutcomes } from './service-recommendations.ts';
+import { recommendationTimeline } from './service-timeline.ts';
+import { listActions } from './service-tracker.ts';
+import { addActionUpdate } from './service-updates.ts';
+import { type ActionFormState, ActionPage } from './views/action-page.tsx';
+import { contentLangs, shortText } from './views/common.tsx';
+import { ImportForm, ImportPreview } from './views/import.tsx';
+import { type FormState, type OrgOption, SessionOutcomesPage } from './views/session-page.tsx';
+import { TimelinePage } from './views/timeline.tsx';
+import { TrackerPage } from './views/tracker.tsx';
+
+type Form = Record<string, string | string[]>;
+const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
+const hide = { schema: { hide: true, params: z.object({ id: z.uuid() }) } };
+const formOf = (request: FastifyRequest): Form => {
+  const b = (request.body ?? {}) as Record<string, unknown>;
+  const out: Form = {};
+  for (const [k, v] of Object.entries(b)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string');
+  }
+  return out;
+};
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
+const many = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []).filter(Boolean);
+const orNull = (v: string) => (v === '' ? null : v);
+const textOf = (f: Form) => Object.fromEntries(contentLangs.map((l) => [l, one(f[`text_${l}`])]));
+const numberOf = (v: string) =>
+  v === '' ? undefined : /^-?\d+([.,]\d+)?$/.test(v) ? Number(v.replace(',', '.')) : Number.NaN;
+
+/** Notices after a redirect: only known keys, so that a link cannot put arbitrary text on a page. */
+const notices = ['talksActions.forms.saved', 'talksActions.action.recorded'];
+const noticeOf = (request: FastifyRequest) => {
+  const n = (request.query as Record<string, unknown> | undefined)?.notice;
+  return typeof n === 'string' && notices.includes(n) ? t(request.locale, n) : undefined;
+};
+
+function fieldErrorsOf(e: unknown): FieldError[] | null {
+  if (!isAppError(e)) return null;
+  if (e.code === 'validation_failed' && Array.isArray(e.details)) return e.details as FieldError[];
+  if (e.code === 'unknown_reference' || e.code === 'invalid_transition') {
+    const d = (e.details ?? {}) as { field?: string };
+    return [{ path: d.field ?? 'status', code: 'invalid', message: e.code }];
+  }
+  return null;
+}
+
+async function sessionOrgs(ctx: Ctx, sessionId: string): Promise<OrgOption[]> {
+  const r = await ctx.db.execute<OrgOption>(sql`
+    SELECT DISTINCT o.id, o.name, o.names FROM talks_participants p JOIN organisations o ON o.id = p.organisation_id
+    WHERE p.session_id = ${sessionId} ORDER BY o.name`);
+  return r.rows;
+}
+
+async function sectionOptions(ctx: Ctx): Promise<OrgOption[]> {
+  const r = await ctx.db.execute<OrgOption>(sql`
+    SELECT id, name, names FROM organisations WHERE kind = 'section' AND archived_at IS NULL ORDER BY name`);
+  return r.rows;
+}
+
+/** Sessions an update may be reported in, or an action followed up in: the later ones the reader sees. */
+async function laterSessions(ctx: Ctx, after: string) {
+  const r = await ctx.db.execute<{ id: string; title: Record<string, string>; startsAt: string }>(sql`
+    SELECT s.id, s.title, to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "startsAt"
+    FROM talks_sessions s WHERE s.starts_at > ${after}::timestamptz AND ${visibleSessionSql(ctx.actor)}
+    ORDER BY s.starts_at LIMIT 50`);
+  return r.rows;
+}
+
+/** Pages of recommendations and actions, the tracker and the bulk progress update. */
+export async function actionsPages(app: FastifyInstance, _services: AppServices): Promise<void> {
+  async function sessionPage(request: FastifyRequest, reply: FastifyReply, id: string, state?: FormState) {
+    const ctx = request.ctx();
+    const outcomes = await listSessionOutcomes(ctx, id);
+    const [orgs, sections] = outcomes.canEdit
+      ? await Promise.all([sessionOrgs(ctx, id), sectionOptions(ctx)])
+      : [[], []];
+    if (state) reply.code(400);
+    return html(reply).send(
+      renderPage(request, {
+        title: `${t(request.locale, 'talksActions.session.title')} · ${pick(outcomes.session.title, request.locale).text}`,
+        notice: noticeOf(request),
+        children: (
+          <SessionOutcomesPage
+            request={request}
+            outcomes={outcomes}
+            orgs={orgs}
+            sections={sections}
+            state={state}
+          />
+        ),
+      }),
+    );
+  }
+
+  app.get('/talks/sessions/:id/recommendations', hide, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (request.actor) return sessionPage(request, reply, id);
+    const page = await cachedPage(request, reply, async () => {
+      const outcomes = await listSessionOutcomes(request.ctx(), id);
+      return renderPage(request, {
+        title: `${t(request.locale, 'talksActions.session.title')} · ${pick(outcomes.session.title, request.locale).text}`,
+        children: <SessionOutcomesPage request={request} outcomes={outcomes} orgs={[]} sections={[]} />,
+      });
+    });
+    return html(reply).send(page);
+  });
+
+  app.post('/talks/sessions/:id/recommendations', hide, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const f = formOf(request);
+    const other = one(f.otherSourceId);
+    try {
+      await createRecommendation(request.ctx(), id, {
+        text: textOf(f),
+        sourceOrgIds: [...many(f.sourceOrgIds), ...(other ? [other] : [])],
+        addressees: many(f.addressees) as never,
+        themes: many(f.themes) as never,
+      });
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (!errors) throw e;
+      return sessionPage(request, reply, id, { form: 'recommendation', values: f, errors });
+    }
+    return reply.redirect(`/talks/sessions/${id}/recommendations?notice=talksActions.forms.saved`, 303);
+  });
+
+  app.post('/talks/sessions/:id/actions', hide, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const f = formOf(request);
+    const responsible = one(f.responsible);
+    const otherOrg = one(f.responsibleOrgId);
+    let created: { id: string };
+    try {
+      created = await createAction(request.ctx(), {
+        sessionId: id,
+        text: textOf(f),
+        recommendationId: orNull(one(f.recommendationId)),
+        parentId: orNull(one(f.parentId)),
+        responsibleOrgId: otherOrg || (responsible.startsWith('org:') ? responsible.slice(4) : null),
+        responsibleGroup:
+          !otherOrg && responsible.startsWith('group:') ? (responsible.slice(6) as never) : null,
+        dueOn: orNull(one(f.dueOn)),
+        weight: numberOf(one(f.weight)),
+        rollup: (one(f.rollup) || undefined) as never,
+        themes: f.themes === undefined ? undefined : (many(f.themes) as never),
+      });
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (!errors) throw e;
+      return sessionPage(request, reply, id, { form: 'action', values: f, errors });
+    }
+    return reply.redirect(`/talks/actions/${created.id}?notice=talksActions.forms.saved`, 303);
+  });
+
+  async function actionPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    state?: ActionFormState,
+  ) {
+    const ctx = request.ctx();
+    const detail = await getAction(ctx, id);
+    const [links, sessions] = await Promise.all([
+      listLinks(ctx, { kind: 'talks.action', id }),
+      detail.permissions.report ? laterSessions(ctx, detail.session.startsAt) : Promise.resolve([]),
+    ]);
+    if (state) reply.code(state.errors.some((e) => e.message === 'invalid_transition') ? 409 : 400);
+    return html(reply).send(
+      renderPage(request, {
+        title: `${t(request.locale, 'talksActions.action.title')} · ${shortText(request.locale, detail.action.text, 60)}`,
+        notice: noticeOf(request),
+        children: (
+          <ActionPage request={request} detail={detail} links={links} sessions={sessions} state={state} />
+        ),
+      }),
+    );
+  }
+
+  app.get('/talks/actions/:id', hide, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (request.actor) return actionPage(request, reply, id);
+    const page = await cachedPage(request, reply, async () => {
+      const ctx = request.ctx();
+      const detail = await getAction(ctx, id);
+      const links = await listLinks(ctx, { kind: 'talks.action', id });
+      return renderPage(request, {
+        title: `${t(request.locale, 'talksActions.action.title')} · ${shortText(request.locale, detail.action.text, 60)}`,
+        children: <ActionPage request={request} detail={detail} links={links} sessions={[]} />,
+      });
+    });
+    return html(reply).send(page);
+  });
+
+  app.post('/talks/actions/:id/updates', hide, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const f = formOf(request);
+    const progress = one(f.progress);
+    try {
+      await addActionUpdate(request.ctx(), id, {
+        status: (one(f.status) || undefined) as never,
+        progress: progress === '' ? undefined : numberOf(progress),
+        note: one(f.note) || null,
+        evidenceUrl: one(f.evidenceUrl) || null,
+        happenedOn: one(f.happenedOn),
+        sessionId: orNull(one(f.sessionId)),
+      });
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (!errors) throw e;
+      return actionPage(request, reply, id, { form: 'update', values: f, errors });
+    }
+    return reply.redirect(`/talks/actions/${id}?notice=talksActions.action.recorded`, 303);
+  });
+
+  app.post('/talks/actions/:id', hide, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const f = formOf(request);
+    try {
+      await updateAction(request.ctx(), id, {
+        version: Number(one(f.version)),
+        text: textOf(f),
+        responsibleOrgId: orNull(one(f.responsibleOrgId)) ?? undefined,
+        dueOn: orNull(one(f.dueOn)),
+        weight: numberOf(one(f.weight)),
+        rollup: (one(f.rollup) || undefined) as never,
+        themes: many(f.themes) as never,
+        followUpSessionId: orNull(one(f.followUpSessionId)),
+      });
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (!errors) throw e;
+      return actionPage(request, reply, id, { form: 'edit', values: f, errors });
+    }
+    return reply.redirect(`/talks/actions/${id}?notice=talksActions.forms.saved`, 303);
+  });
+
+  app.get('/talks/recommendations/:id', hide, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const page = await cachedPage(request, reply, async () => {
+      const timeline = await recommendationTimeline(request.ctx(), id);
+      return renderPage(request, {
+        title: t(request.locale, 'talksActions.timeline.title'),
+        children: <TimelinePage request={request} timeline={timeline} />,
+      });
+    });
+    return html(reply).send(page);
+  });
+
+  app.get('/actions', { schema: { hide: true } }, async (request, reply) => {
+    const page = await cachedPage(request, reply, async () => {
+      const raw = (request.query ?? {}) as Record<string, unknown>;
+      // Empty fields of the filter form mean "any".
+      const given = Object.fromEntries(
+        Object.entries(raw).filter(([k, v]) => typeof v === 'string' && v !== '' && k !== 'lang'),
+      ) as Record<string, string>;
+      const ctx = request.ctx();
+      const parsed = trackerQuery.safeParse(given);
+      let errors: FieldError[] | null = null;
+      let result: Awaited<ReturnType<typeof listActions>> = { items: [], nextCursor: null };
+      if (!parsed.success) {
+        errors = parsed.error.issues.map((i) => ({
+          path: i.path.join('.'),
+          code: 'invalid',
+          message: i.message,
+        }));
+      } else {
+        try {
+          result = await listActions(ctx, { ...trackerFiltersOf(parsed.data), limit: 50 });
+        } catch (e) {
+          errors = fieldErrorsOf(e);
+          if (!errors) throw e;
+        }
+      }
+      const filters = parsed.success ? (parsed.data as Record<string, string>) : given;
+      const params = new URLSearchParams(
+        Object.entries(filters).filter(([k]) => k !== 'cursor' && k !== 'limit') as [string, string][],
+      );
+      const base = `/actions${params.size ? `?${params}` : ''}`;
+      if (errors) reply.code(400);
+      return renderPage(request, {
+        title: t(request.locale, 'talksActions.tracker.title'),
+        children: (
+          <TrackerPage
+            request={request}
+            view={{
+              filters,
+              items: result.items,
+              nextHref: result.nextCursor
+                ? `${base}${params.size ? '&' : '?'}cursor=${encodeURIComponent(result.nextCursor)}`
+                : null,
+              firstHref: filters.cursor ? base : null,
+              exportHref: `/api/v1/talks/actions.csv${params.size ? `?${params}` : ''}`,
+              sections: await sectionOptions(ctx),
+              errors,
+              canImport: isStaff(ctx.actor) || scopedOrgIds(ctx.actor).length > 0,
+            }}
+          />
+        ),
+      });
+    });
+    return html(reply).send(page);
+  });
+
+  app.get('/actions/import', { schema: { hide: true } }, async (request, reply) => {
+    if (!request.actor) throw new AppError('unauthenticated');
+    return html(reply).send(
+      renderPage(request, {
+        title: t(request.locale, 'talksActions.import.title'),
+        children: <ImportForm request={request} />,
+      }),
+    );
+  });
+
+  // A file, or pasted text, as multipart (the file form's CSRF token is in its URL, checked by the kernel).
+  app.post('/actions/import', { schema: { hide: true } }, async (request, reply) => {
+    const ctx = request.ctx();
+    if (!ctx.actor) throw new AppError('unauthenticated');
+    let filename = 'progress.csv';
+    let content: Buffer | string | null = null;
+    try {
+      if (request.isMultipart()) {
+        let pasted = '';
+        for await (const part of request.parts({ limits: { fileSize: MAX_BULK_BYTES } })) {
+          if (part.type === 'file') {
+            const buffer = await part.toBuffer();
+            if (buffer.length > 0) {
+              content = buffer;
+              filename = part.filename || filename;
+            }
+          } else if (part.fieldname === 'csv' && typeof part.value === 'string') pasted = part.value;
+        }
+        if (content === null && pasted.trim() !== '') content = pasted;
+      } else {
+        const csv = one(formOf(request).csv);
+        if (csv) content = csv;
+      }
+      if (content === null) throw new AppError('invalid_csv', { reason: 'empty' });
+      const preview = await previewBulkUpdate(ctx, { filename, content });
+      return reply.redirect(`/actions/import/${preview.id}`, 303);
+    } catch (e) {
+      const err = isAppError(e) ? e : null;
+      const code = err?.code ?? (e as { code?: string }).code;
+      if (!err || !['invalid_csv', 'payload_too_large'].includes(err.code)) {
+        if (code === 'FST_REQ_FILE_TOO_LARGE') {
+          reply.code(413);
+          return html(reply).send(
+            renderPage(request, {
+              title: t(request.locale, 'talksActions.import.title'),
+              children: <ImportForm request={request} error={{ code: 'payload_too_large' }} />,
+            }),
+          );
+        }
+        throw e;
+      }
+      reply.code(err.status);
+      return html(reply).send(
+        renderPage(request, {
+          title: t(request.locale, 'talksActions.import.title'),
+          children: <ImportForm request={request} error={{ code: err.code, details: err.details }} />,
+        }),
+      );
+    }
+  });
+
+  app.get('/actions/import/:id', hide, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const summary = await getBulkUpdate(request.ctx(), id);
+    return html(reply).send(
+      renderPage(request, {
+        title: t(request.locale, 'talksActions.import.title'),
+        children: <ImportPreview request={request} summary={summary} />,
+      }),
+    );
+  });
+
+  app.post('/actions/import/:id/apply', hide, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    await applyBulkUpdate(request.ctx(), id);
+    return reply.redirect(`/actions/import/${id}`, 303);
+  });
+}

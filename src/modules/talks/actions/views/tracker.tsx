@@ -1,0 +1,201 @@
+import type { FastifyRequest } from 'fastify';
+import { pick, t } from '../../../../core/i18n/i18n.ts';
+import { actionStatuses, addressees, themes } from '../../schema.ts';
+import type { FieldError } from '../input.ts';
+import type { Action } from '../rows.ts';
+import { trackerSorts } from '../service-tracker.ts';
+import { day, FormErrors, Progress, Responsible, Status, shortText } from './common.tsx';
+import type { OrgOption } from './session-page.tsx';
+
+export interface TrackerView {
+  filters: Record<string, string>;
+  items: Action[];
+  nextHref: string | null;
+  firstHref: string | null;
+  exportHref: string;
+  sections: OrgOption[];
+  errors: FieldError[] | null;
+  canImport: boolean;
+}
+
+function Choice({
+  id,
+  name,
+  label,
+  value,
+  options,
+  any,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  value: string | undefined;
+  options: [string, string][];
+  any?: string;
+}) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} name={name}>
+        {any !== undefined && <option value="">{any}</option>}
+        {options.map(([v, text]) => (
+          <option key={v} value={v} selected={value === v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function TrackerPage({ request, view }: { request: FastifyRequest; view: TrackerView }) {
+  const l = request.locale;
+  const f = view.filters;
+  const any = t(l, 'talksActions.tracker.any');
+  return (
+    <>
+      <h1>{t(l, 'talksActions.tracker.title')}</h1>
+      <p class="lead">{t(l, 'talksActions.tracker.intro')}</p>
+      <FormErrors locale={l} errors={view.errors} />
+      <form method="get" action="/actions" class="filters" aria-labelledby="filters-h">
+        <h2 id="filters-h" class="visually-hidden">
+          {t(l, 'talksActions.tracker.filters')}
+        </h2>
+        <Choice
+          id="t-section"
+          name="section"
+          label={t(l, 'talksActions.tracker.section')}
+          value={f.section}
+          any={any}
+          options={view.sections.map((s) => [s.id, pick(s.names, l, s.name).text])}
+        />
+        <div class="field">
+          <label for="t-org">{t(l, 'talksActions.tracker.responsible')}</label>
+          <input id="t-org" name="responsibleOrgId" value={f.responsibleOrgId ?? ''} size={38} />
+        </div>
+        <Choice
+          id="t-group"
+          name="responsibleGroup"
+          label={t(l, 'talksActions.tracker.group')}
+          value={f.responsibleGroup}
+          any={any}
+          options={addressees.map((a) => [a, t(l, `talksActions.addressees.${a}`)])}
+        />
+        <Choice
+          id="t-theme"
+          name="theme"
+          label={t(l, 'talksActions.tracker.theme')}
+          value={f.theme}
+          any={any}
+          options={themes.map((x) => [x, t(l, `talksActions.themes.${x}`)])}
+        />
+        <Choice
+          id="t-status"
+          name="status"
+          label={t(l, 'talksActions.tracker.status')}
+          value={f.status}
+          any={any}
+          options={actionStatuses.map((s) => [s, t(l, `talksActions.status.${s}`)])}
+        />
+        <div class="field">
+          <label for="t-after">{t(l, 'talksActions.tracker.dueAfter')}</label>
+          <input id="t-after" type="date" name="dueAfter" value={f.dueAfter ?? ''} />
+        </div>
+        <div class="field">
+          <label for="t-before">{t(l, 'talksActions.tracker.dueBefore')}</label>
+          <input id="t-before" type="date" name="dueBefore" value={f.dueBefore ?? ''} />
+        </div>
+        <div class="field">
+          <label class="check">
+            <input type="checkbox" name="overdue" value="true" checked={f.overdue === 'true'} />{' '}
+            {t(l, 'talksActions.tracker.overdue')}
+          </label>
+        </div>
+        <Choice
+          id="t-sort"
+          name="sort"
+          label={t(l, 'talksActions.tracker.sort')}
+          value={f.sort}
+          options={trackerSorts.map((s) => [s, t(l, `talksActions.tracker.sorts.${s}`)])}
+        />
+        <Choice
+          id="t-dir"
+          name="dir"
+          label={t(l, 'talksActions.tracker.dir')}
+          value={f.dir}
+          any={any}
+          options={[
+            ['asc', t(l, 'talksActions.tracker.asc')],
+            ['desc', t(l, 'talksActions.tracker.desc')],
+          ]}
+        />
+        <button type="submit">{t(l, 'talksActions.tracker.apply')}</button>{' '}
+        <a href="/actions">{t(l, 'talksActions.tracker.reset')}</a>
+      </form>
+      <p>
+        <a href={view.exportHref}>{t(l, 'talksActions.tracker.export')}</a>
+        {view.canImport && (
+          <>
+            {' · '}
+            <a href="/actions/import">{t(l, 'talksActions.tracker.import')}</a>
+          </>
+        )}
+      </p>
+      {view.items.length === 0 ? (
+        <p>{t(l, 'talksActions.tracker.none')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="data">
+            <caption>{t(l, 'talksActions.tracker.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t(l, 'talksActions.tracker.action')}</th>
+                <th scope="col">{t(l, 'talksActions.action.responsible')}</th>
+                <th scope="col">{t(l, 'talksActions.action.status')}</th>
+                <th scope="col">{t(l, 'talksActions.action.due')}</th>
+                <th scope="col">{t(l, 'talksActions.action.progress')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.items.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    <a href={`/talks/actions/${a.id}`}>{shortText(l, a.text, 110)}</a>
+                  </td>
+                  <td>
+                    <Responsible request={request} action={a} />
+                  </td>
+                  <td>
+                    <Status locale={l} action={a} />
+                  </td>
+                  <td>{day(l, a.dueOn)}</td>
+                  <td>
+                    <Progress locale={l} value={a.progress} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {(view.nextHref || view.firstHref) && (
+        <nav class="pagination" aria-label={t(l, 'talksActions.tracker.title')}>
+          <ul>
+            {view.firstHref && (
+              <li>
+                <a href={view.firstHref}>{t(l, 'talksActions.tracker.first')}</a>
+              </li>
+            )}
+            {view.nextHref && (
+              <li>
+                <a href={view.nextHref} rel="next">
+                  {t(l, 'talksActions.tracker.next')}
+                </a>
+              </li>
+            )}
+          </ul>
+        </nav>
+      )}
+    </>
+  );
+}
