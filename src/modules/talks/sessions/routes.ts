@@ -1,5 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../../core/http/types.ts';
+import { sessionsApi } from './api.ts';
+import { registerSessionLinkKind } from './links.ts';
+import { sessionPages } from './pages.tsx';
+
+registerSessionLinkKind();
 
 /** Series, sessions, participants, registrations, agenda and contributions: API and pages. */
-export async function sessionRoutes(_app: FastifyInstance, _services: AppServices): Promise<void> {}
+export async function sessionRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
+  await sessionsApi(app, services);
+  await sessionPages(app, services);
+}

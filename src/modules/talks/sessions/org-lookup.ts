@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../core/db/tx.ts';
+
+/**
+ * Forms name an organisation the way people do ("PAX", "The Hague", or its id) rather than with a
+ * list of thousands of options. The answer is the one matching organisation, or why there is none.
+ */
+export async function lookUpOrganisation(
+  db: DbOrTx,
+  text: string,
+): Promise<{ id: string } | { error: 'unknown_organisation' | 'ambiguous_organisation' }> {
+  const q = text.trim();
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(q)) {
+    const r = await db.execute<{ id: string }>(
+      sql`SELECT id FROM organisations WHERE id = ${q} AND archived_at IS NULL`,
+    );
+    return r.rows[0] ?? { error: 'unknown_organisation' };
+  }
+  const r = await db.execute<{ id: string }>(sql`
+    SELECT id FROM organisations
+    WHERE archived_at IS NULL AND (lower(name) = lower(${q}) OR lower(acronym) = lower(${q})
+      OR EXISTS (SELECT 1 FROM jsonb_each_text(names) n WHERE lower(n.value) = lower(${q})))
+    LIMIT 2`);
+  if (r.rows.length === 0) return { error: 'unknown_organisation' };
+  if (r.rows.length > 1) return { error: 'ambiguous_organisation' };
+  return r.rows[0];
+}

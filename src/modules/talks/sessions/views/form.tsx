@@ -1,0 +1,243 @@
+import type { FastifyRequest } from 'fastify';
+import type { ComponentChildren, VNode } from 'preact';
+import { type Locale, localeNames, locales, t } from '../../../../core/i18n/i18n.ts';
+import { Csrf } from '../../../../core/ui/layout.tsx';
+
+/** Form pieces of the sessions' pages: labelled fields with their errors, multilingual fieldsets. */
+
+export type FormValues = Record<string, string>;
+export type Errors = Record<string, string>;
+
+const errorText = (l: Locale, code: string) =>
+  t(l, `talks.errors.${code}`, { defaultValue: t(l, 'talks.errors.invalid') });
+
+export function ErrorSummary({ errors, locale }: { errors: Errors; locale: Locale }): VNode | null {
+  const keys = Object.keys(errors);
+  if (keys.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1}>
+      <p>{t(locale, 'talks.errors.summary')}</p>
+      <ul>
+        {keys.map((k) => (
+          <li key={k}>
+            <a href={`#f-${k}`}>{errorText(locale, errors[k])}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  values: FormValues;
+  errors: Errors;
+  locale: Locale;
+  help?: string;
+  type?: 'text' | 'datetime-local' | 'url' | 'number' | 'date';
+  required?: boolean;
+  lang?: string;
+  textarea?: boolean;
+  rows?: number;
+  maxLength?: number;
+  min?: number;
+}
+
+export function Field(p: FieldProps): VNode {
+  const id = `f-${p.name}`;
+  const err = p.errors[p.name];
+  const described =
+    [p.help ? `${id}-help` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id,
+    name: p.name,
+    required: p.required,
+    lang: p.lang,
+    'aria-invalid': err ? ('true' as const) : undefined,
+    'aria-describedby': described,
+    maxLength: p.maxLength,
+  };
+  return (
+    <div class={`field${err ? ' has-error' : ''}`}>
+      <label for={id}>{p.label}</label>
+      {p.help && (
+        <small id={`${id}-help`} class="help">
+          {p.help}
+        </small>
+      )}
+      {err && (
+        <strong id={`${id}-error`} class="field-error">
+          {errorText(p.locale, err)}
+        </strong>
+      )}
+      {p.textarea ? (
+        <textarea {...common} rows={p.rows ?? 3}>
+          {p.values[p.name] ?? ''}
+        </textarea>
+      ) : (
+        <input
+          {...(common as object)}
+          type={(p.type ?? 'text') as 'text'}
+          min={p.min}
+          value={p.values[p.name] ?? ''}
+        />
+      )}
+    </div>
+  );
+}
+
+export function Select(p: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  values: FormValues;
+  errors: Errors;
+  locale: Locale;
+  emptyLabel?: string;
+  help?: string;
+}): VNode {
+  const id = `f-${p.name}`;
+  const err = p.errors[p.name];
+  const described =
+    [p.help ? `${id}-help` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${err ? ' has-error' : ''}`}>
+      <label for={id}>{p.label}</label>
+      {p.help && (
+        <small id={`${id}-help`} class="help">
+          {p.help}
+        </small>
+      )}
+      {err && (
+        <strong id={`${id}-error`} class="field-error">
+          {errorText(p.locale, err)}
+        </strong>
+      )}
+      <select id={id} name={p.name} aria-invalid={err ? 'true' : undefined} aria-describedby={described}>
+        {p.emptyLabel !== undefined && <option value="">{p.emptyLabel}</option>}
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value} selected={p.values[p.name] === o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The languages offered for multilingual fields: English, French and Spanish first (UCLG's languages). */
+const FIRST = ['en', 'fr', 'es'];
+
+/**
+ * One input per language for a multilingual field (`<name>_<lang>`); English, French and
+ * Spanish shown, the other interface languages folded away unless they hold a value.
+ */
+export function I18nFields(p: {
+  name: string;
+  legend: string;
+  values: FormValues;
+  errors: Errors;
+  locale: Locale;
+  textarea?: boolean;
+  rows?: number;
+  help?: string;
+  required?: boolean;
+}): VNode {
+  const field = (lang: string) => (
+    <Field
+      key={lang}
+      name={`${p.name}_${lang}`}
+      label={localeNames[lang as Locale] ?? lang}
+      lang={lang}
+      values={p.values}
+      errors={p.errors}
+      locale={p.locale}
+      textarea={p.textarea}
+      rows={p.rows}
+    />
+  );
+  const more = locales.filter((l) => !FIRST.includes(l));
+  const open = more.some((l) => p.values[`${p.name}_${l}`] || p.errors[`${p.name}_${l}`]);
+  return (
+    <fieldset>
+      <legend>
+        {p.legend}
+        {p.required ? ` (${t(p.locale, 'talks.form.oneLanguageRequired')})` : ''}
+      </legend>
+      {p.help && <p class="help">{p.help}</p>}
+      {FIRST.map(field)}
+      <details open={open}>
+        <summary>{t(p.locale, 'talks.form.moreLanguages')}</summary>
+        {more.map(field)}
+      </details>
+    </fieldset>
+  );
+}
+
+/** A multilingual value from form fields `<name>_<lang>` (empty ones left out). */
+export function i18nFrom(body: Record<string, unknown>, name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (!k.startsWith(`${name}_`)) continue;
+    const lang = k.slice(name.length + 1);
+    const s = field(body, k);
+    if (/^[a-z]{2,3}$/.test(lang) && s) out[lang] = s;
+    void v;
+  }
+  return out;
+}
+
+/** Form fields `<name>_<lang>` from a multilingual value. */
+export function i18nValues(name: string, value: Record<string, string> | null | undefined): FormValues {
+  const out: FormValues = {};
+  for (const [lang, s] of Object.entries(value ?? {})) out[`${name}_${lang}`] = s;
+  return out;
+}
+
+/** A form body field as a trimmed string (repeated names give arrays: the first counts). */
+export function field(body: Record<string, unknown>, name: string): string {
+  const v = body[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' ? s.trim() : '';
+}
+
+/** Every value of a repeated field (checkboxes). */
+export function fieldAll(body: Record<string, unknown>, name: string): string[] {
+  const v = body[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
+    (x): x is string => typeof x === 'string',
+  );
+}
+
+export function formValues(body: unknown): FormValues {
+  const out: FormValues = {};
+  if (body && typeof body === 'object')
+    for (const k of Object.keys(body)) if (k !== '_csrf') out[k] = field(body as Record<string, unknown>, k);
+  return out;
+}
+
+/** A one-button form that posts (status changes, cancel, check-in…). */
+export function PostButton({
+  request,
+  action,
+  label,
+  className,
+  children,
+}: {
+  request: FastifyRequest;
+  action: string;
+  label: string;
+  className?: string;
+  children?: ComponentChildren;
+}): VNode {
+  return (
+    <form method="post" action={action} class="inline">
+      <Csrf request={request} />
+      {children}
+      <button type="submit" class={className}>
+        {label}
+      </button>
+    </form>
+  );
+}
