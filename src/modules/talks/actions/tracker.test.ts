@@ -130,7 +130,7 @@ describe('tracker and recommendation timeline', () => {
   it('filters overdue actions: past due and still open', async () => {
     expect(names((await list('overdue=true')).items)).toEqual(['sectionItself', 'former', 'member']);
     expect((await list('overdue=true')).items.every((a) => a.overdue)).toBe(true);
-    expect(names((await list('overdue=true&section=' + section)).items)).toEqual(['sectionItself', 'member']);
+    expect(names((await list(`overdue=true&section=${section}`)).items)).toEqual(['sectionItself', 'member']);
   });
 
   it('filters by organisation, group, theme, status and due dates', async () => {
