@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../../core/http/types.ts';
 import type { Jobs } from '../../../core/jobs/jobs.ts';
+import { calendarRoutes } from './calendar/routes.ts';
 import { minutesApi } from './minutes/api.ts';
 import { minutesPages } from './minutes/pages.tsx';
 import { stylesRoute } from './styles.tsx';
@@ -12,6 +13,7 @@ export async function talksOutputsRoutes(app: FastifyInstance, services: AppServ
   await summaryRoutes(app, services);
   await minutesApi(app);
   await minutesPages(app);
+  await calendarRoutes(app, services);
 }
 
 /** Reminder and digest jobs. */

@@ -275,7 +275,7 @@ export const commentInput = z
       .string()
       .max(200_000, { message: 'too_long' })
       .nullish()
-      .transform((s) => (s && s.trim() ? s.replace(/\r\n/g, '\n') : null)),
+      .transform((s) => (s?.trim() ? s.replace(/\r\n/g, '\n') : null)),
     locale: z.enum(locales, { message: 'invalid_language' }).default('en'),
   })
   .strict();
