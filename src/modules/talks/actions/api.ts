@@ -325,7 +325,8 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
             filename: z.string().max(200).optional(),
           })
           .strict()
-          .optional(),
+          .nullish()
+          .describe('Or a multipart upload with one file field'),
         response: { 200: s.bulkSummary, ...errors, 409: s.errorResponse, 413: s.errorResponse },
       },
     },
