@@ -13,6 +13,11 @@ export interface Jobs {
     opts?: { singletonKey?: string },
   ): Promise<string | null>;
   handle(queue: string, handler: JobHandler): void;
+  /**
+   * Run `queue` on a cron schedule (UTC). pg-boss keeps one schedule per queue in the database,
+   * so every instance may declare it; one instance sends each run. Declared before `start`.
+   */
+  schedule?(queue: string, cron: string, data?: Record<string, unknown>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -26,6 +31,7 @@ export function createJobs(url: string, opts: { work: boolean; onError?: (e: unk
   });
   boss.on('error', (e) => opts.onError?.(e));
   const handlers = new Map<string, JobHandler>();
+  const schedules = new Map<string, { cron: string; data: Record<string, unknown> }>();
   let started = false;
   return {
     async send(queue, data, o) {
@@ -40,6 +46,9 @@ export function createJobs(url: string, opts: { work: boolean; onError?: (e: unk
     handle(queue, handler) {
       handlers.set(queue, handler);
     },
+    schedule(queue, cron, data = {}) {
+      schedules.set(queue, { cron, data });
+    },
     async start() {
       await boss.start();
       started = true;
@@ -50,6 +59,10 @@ export function createJobs(url: string, opts: { work: boolean; onError?: (e: unk
             for (const job of jobs) await handler(job.data as Record<string, unknown>);
           });
         }
+      }
+      for (const [queue, { cron, data }] of schedules) {
+        await boss.createQueue(queue).catch(() => undefined);
+        await boss.schedule(queue, cron, data, { tz: 'UTC' });
       }
     },
     async stop() {
