@@ -24,7 +24,8 @@ const api = (user: SignedIn | null, method: string, url: string, payload?: unkno
   });
 
 const count = async (table: string) =>
-  (await t.database.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`)).rows[0].n;
+  (await t.database.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`))
+    .rows[0].n;
 
 async function newSession(extra: Record<string, unknown> = {}) {
   const res = await api(staff, 'POST', '/sessions', {
@@ -73,19 +74,29 @@ describe('series and sessions', () => {
       timezone: 'Europe/Amsterdam',
       venueOrgId: org['The Hague'],
     });
-    const edited = await api(staff, 'PATCH', `/sessions/${s.id}`, { version: 1, subtitle: { en: 'Dialogues' } });
+    const edited = await api(staff, 'PATCH', `/sessions/${s.id}`, {
+      version: 1,
+      subtitle: { en: 'Dialogues' },
+    });
     expect(edited.statusCode, edited.body).toBe(200);
     expect(edited.json()).toMatchObject({ version: 2, subtitle: { en: 'Dialogues' } });
     // Someone who read version 1 saves after that: refused, the record keeps the first save.
     const stale = await api(staff, 'PATCH', `/sessions/${s.id}`, { version: 1, subtitle: { en: 'Lost' } });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error.code).toBe('conflict');
-    expect((await api(staff, 'GET', `/sessions/${s.id}`)).json().session.subtitle).toEqual({ en: 'Dialogues' });
+    expect((await api(staff, 'GET', `/sessions/${s.id}`)).json().session.subtitle).toEqual({
+      en: 'Dialogues',
+    });
   });
 
   it('refuses an impossible date with 400 and writes nothing', async () => {
     const before = await count('talks_sessions');
-    for (const startsAt of ['2022-02-30T10:00:00+01:00', '2022-04-01T25:00:00Z', 'next Tuesday', '2022-04-01']) {
+    for (const startsAt of [
+      '2022-02-30T10:00:00+01:00',
+      '2022-04-01T25:00:00Z',
+      'next Tuesday',
+      '2022-04-01',
+    ]) {
       const res = await api(staff, 'POST', '/sessions', {
         seriesId,
         title: { en: 'x' },
@@ -124,7 +135,10 @@ describe('series and sessions', () => {
       venueOrgId: '00000000-0000-4000-8000-000000000001',
     });
     expect(unknownOrg.statusCode).toBe(422);
-    expect(unknownOrg.json().error).toMatchObject({ code: 'unknown_reference', details: { field: 'venueOrgId' } });
+    expect(unknownOrg.json().error).toMatchObject({
+      code: 'unknown_reference',
+      details: { field: 'venueOrgId' },
+    });
     const unknownSeries = await api(staff, 'POST', '/sessions', {
       seriesId: '00000000-0000-4000-8000-000000000002',
       title: { en: 'x' },
@@ -148,8 +162,14 @@ describe('series and sessions', () => {
     const s = await newSession();
     const jump = await api(staff, 'POST', `/sessions/${s.id}/status`, { status: 'published' });
     expect(jump.statusCode).toBe(409);
-    expect(jump.json().error).toMatchObject({ code: 'invalid_transition', details: { from: 'draft', to: 'published' } });
-    expect((await api(staff, 'GET', `/sessions/${s.id}`)).json().session).toMatchObject({ status: 'draft', version: 1 });
+    expect(jump.json().error).toMatchObject({
+      code: 'invalid_transition',
+      details: { from: 'draft', to: 'published' },
+    });
+    expect((await api(staff, 'GET', `/sessions/${s.id}`)).json().session).toMatchObject({
+      status: 'draft',
+      version: 1,
+    });
     await setStatus(s.id, 'scheduled', 'draft', 'scheduled', 'held', 'scheduled', 'held', 'published');
     const published = (await api(staff, 'GET', `/sessions/${s.id}`)).json().session;
     expect(published.status).toBe('published');
@@ -163,16 +183,25 @@ describe('series and sessions', () => {
     expect(audit.rows.map((r) => r.action)).toContain('unpublish');
     // Only staff move sessions along.
     const member = await loginAs(t, { role: 'member' });
-    expect((await api(member, 'POST', `/sessions/${s.id}/status`, { status: 'published' })).statusCode).toBe(403);
+    expect((await api(member, 'POST', `/sessions/${s.id}/status`, { status: 'published' })).statusCode).toBe(
+      403,
+    );
   });
 
   it('copies a session as the start of the next one: hosts and agenda, not contributions', async () => {
     const s = await newSession({ capacity: 30, venue: 'City Hall' });
-    await api(staff, 'POST', `/sessions/${s.id}/participants`, { organisationId: org['The Hague'], role: 'host' });
+    await api(staff, 'POST', `/sessions/${s.id}/participants`, {
+      organisationId: org['The Hague'],
+      role: 'host',
+    });
     await api(staff, 'POST', `/sessions/${s.id}/participants`, { organisationId: org.PAX, role: 'partner' });
-    const panel = (await api(staff, 'POST', `/sessions/${s.id}/agenda`, { title: { en: 'Panel' } })).json().id;
+    const panel = (await api(staff, 'POST', `/sessions/${s.id}/agenda`, { title: { en: 'Panel' } })).json()
+      .id;
     await api(staff, 'POST', `/sessions/${s.id}/agenda`, { parentId: panel, title: { en: 'Cities' } });
-    await api(staff, 'POST', `/sessions/${s.id}/contributions`, { organisationId: org.PAX, body: { en: '**Key**' } });
+    await api(staff, 'POST', `/sessions/${s.id}/contributions`, {
+      organisationId: org.PAX,
+      body: { en: '**Key**' },
+    });
     const res = await api(staff, 'POST', `/sessions/${s.id}/copy`, { startsAt: '2031-06-01T14:00:00+02:00' });
     expect(res.statusCode, res.body).toBe(201);
     const copy = res.json();
@@ -189,10 +218,12 @@ describe('series and sessions', () => {
     });
     const detail = (await api(staff, 'GET', `/sessions/${copy.id}`)).json();
     expect(detail.participants.map((p: { role: string }) => p.role)).toEqual(['host']);
-    expect(detail.agenda.map((a: { title: { en: string }; depth: number }) => [a.title.en, a.depth])).toEqual([
-      ['Panel', 0],
-      ['Cities', 1],
-    ]);
+    expect(detail.agenda.map((a: { title: { en: string }; depth: number }) => [a.title.en, a.depth])).toEqual(
+      [
+        ['Panel', 0],
+        ['Cities', 1],
+      ],
+    );
     expect(detail.agenda[1].parentId).toBe(detail.agenda[0].id);
     expect(detail.contributions).toEqual([]);
     const badDate = await api(staff, 'POST', `/sessions/${s.id}/copy`, { startsAt: '2031-02-30T10:00:00Z' });
@@ -253,14 +284,20 @@ describe('who sees what', () => {
     expect(await count('talks_contributions')).toBe(before);
     // Another partner may not edit PAX's words either.
     const c = mine.json();
-    const edit = await api(cidob, 'PATCH', `/sessions/${s.id}/contributions/${c.id}`, { version: 1, body: { en: 'x' } });
+    const edit = await api(cidob, 'PATCH', `/sessions/${s.id}/contributions/${c.id}`, {
+      version: 1,
+      body: { en: 'x' },
+    });
     expect(edit.statusCode).toBe(403);
     // Before publication the content is for those taking part and staff.
     expect((await api(pax, 'GET', `/sessions/${s.id}`)).json().contributions).toHaveLength(1);
     expect((await api(cidob, 'GET', `/sessions/${s.id}`)).json().contributions).toBeNull();
 
     await setStatus(s.id, 'held', 'published');
-    const late = await api(pax, 'PATCH', `/sessions/${s.id}/contributions/${c.id}`, { version: 1, body: { en: 'x' } });
+    const late = await api(pax, 'PATCH', `/sessions/${s.id}/contributions/${c.id}`, {
+      version: 1,
+      body: { en: 'x' },
+    });
     expect(late.statusCode).toBe(403);
   });
 });
@@ -279,7 +316,9 @@ describe('registration', () => {
     const ra = await api(a, 'POST', `/sessions/${s.id}/registrations`, {});
     expect(ra.statusCode, ra.body).toBe(201);
     expect(ra.json().status).toBe('registered');
-    const rb = await api(b, 'POST', `/sessions/${s.id}/registrations`, { accessibilityNeeds: 'Wheelchair access' });
+    const rb = await api(b, 'POST', `/sessions/${s.id}/registrations`, {
+      accessibilityNeeds: 'Wheelchair access',
+    });
     expect(rb.json().status).toBe('waitlisted');
     const dup = await api(a, 'POST', `/sessions/${s.id}/registrations`, {});
     expect(dup.statusCode).toBe(409);
@@ -288,19 +327,25 @@ describe('registration', () => {
     expect(seenByB.mine).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
 
     // Only the registrant (or staff) cancels a registration.
-    expect((await api(b, 'POST', `/sessions/${s.id}/registrations/${ra.json().id}/cancel`)).statusCode).toBe(404);
+    expect((await api(b, 'POST', `/sessions/${s.id}/registrations/${ra.json().id}/cancel`)).statusCode).toBe(
+      404,
+    );
     const cancel = await api(a, 'POST', `/sessions/${s.id}/registrations/${ra.json().id}/cancel`);
     expect(cancel.statusCode, cancel.body).toBe(200);
     expect(cancel.json()).toMatchObject({ status: 'cancelled', promoted: [rb.json().id] });
     expect((await api(b, 'GET', `/sessions/${s.id}`)).json().registration.mine.status).toBe('registered');
-    const mail = await t.database.db.execute<{ to: string }>(sql`SELECT "to" FROM outbox WHERE "to" = ${b.email}`);
+    const mail = await t.database.db.execute<{ to: string }>(
+      sql`SELECT "to" FROM outbox WHERE "to" = ${b.email}`,
+    );
     expect(mail.rows).toHaveLength(1);
   });
 
   it('gives the last seat to exactly one of two people registering at once', async () => {
     const s = await openSession(1);
     const users = await Promise.all([loginAs(t, { role: 'member' }), loginAs(t, { role: 'member' })]);
-    const results = await Promise.all(users.map((u) => api(u, 'POST', `/sessions/${s.id}/registrations`, {})));
+    const results = await Promise.all(
+      users.map((u) => api(u, 'POST', `/sessions/${s.id}/registrations`, {})),
+    );
     expect(results.map((r) => r.statusCode)).toEqual([201, 201]);
     expect(results.map((r) => r.json().status).sort()).toEqual(['registered', 'waitlisted']);
   });
@@ -329,12 +374,16 @@ describe('registration', () => {
     const s = await openSession(null);
     const a = await loginAs(t, { role: 'member' });
     const other = await loginAs(t, { role: 'member' });
-    await api(a, 'POST', `/sessions/${s.id}/registrations`, { accessibilityNeeds: 'Sign language interpretation' });
+    await api(a, 'POST', `/sessions/${s.id}/registrations`, {
+      accessibilityNeeds: 'Sign language interpretation',
+    });
     expect((await api(a, 'GET', `/sessions/${s.id}`)).json().registration.mine.accessibilityNeeds).toBe(
       'Sign language interpretation',
     );
     expect((await api(other, 'GET', `/sessions/${s.id}/registrations`)).statusCode).toBe(403);
-    expect(JSON.stringify((await api(other, 'GET', `/sessions/${s.id}`)).json())).not.toContain('Sign language');
+    expect(JSON.stringify((await api(other, 'GET', `/sessions/${s.id}`)).json())).not.toContain(
+      'Sign language',
+    );
     const audits = async () =>
       (
         await t.database.db.execute<{ n: number }>(
@@ -356,7 +405,9 @@ describe('registration', () => {
     const s = await openSession(5);
     const a = await loginAs(t, { role: 'member' });
     const reg = (await api(a, 'POST', `/sessions/${s.id}/registrations`, {})).json();
-    expect((await api(a, 'POST', `/sessions/${s.id}/registrations/${reg.id}/check-in`, {})).statusCode).toBe(403);
+    expect((await api(a, 'POST', `/sessions/${s.id}/registrations/${reg.id}/check-in`, {})).statusCode).toBe(
+      403,
+    );
     const ok = await api(staff, 'POST', `/sessions/${s.id}/registrations/${reg.id}/check-in`, {});
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().checkedInAt).not.toBeNull();

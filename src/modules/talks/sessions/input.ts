@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../core/errors.ts';
-import { fieldErrors, i18nText, invalid, langCode, parseInput } from '../../directory/service-input.ts';
+import { i18nText, invalid, langCode } from '../../directory/service-input.ts';
 import { participantRoles, sessionFormats, sessionStatuses } from '../schema.ts';
 
 /**
@@ -9,7 +9,45 @@ import { participantRoles, sessionFormats, sessionStatuses } from '../schema.ts'
  * `{ path, code }` per problem; pages translate the code (`talks.errors.<code>`).
  */
 
-export { fieldErrors, invalid, parseInput };
+export { invalid };
+
+const knownCodes = new Set([
+  'required',
+  'too_long',
+  'too_many',
+  'too_big',
+  'invalid',
+  'invalid_id',
+  'invalid_language',
+  'invalid_datetime',
+  'invalid_timezone',
+  'invalid_format',
+  'invalid_status',
+  'invalid_role',
+  'invalid_number',
+  'not_negative',
+  'date_order',
+  'url',
+  'slug',
+]);
+
+/** Zod issues as `{ path, code, message }` with a code the pages translate (`talks.errors.<code>`). */
+export function fieldErrors(error: z.ZodError): { path: string; code: string; message: string }[] {
+  return error.issues.map((i) => {
+    let code = knownCodes.has(i.message) ? i.message : 'invalid';
+    if (i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined) code = 'required';
+    if (i.code === 'unrecognized_keys') code = 'unknown_field';
+    if (i.code === 'too_small' && code === 'invalid') code = 'required';
+    return { path: i.path.join('.'), code, message: i.message };
+  });
+}
+
+/** Parse a use case's input or throw `validation_failed` with field errors. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw invalid(fieldErrors(r.error));
+  return r.data;
+}
 
 export const uuid = z.uuid({ message: 'invalid_id' });
 
