@@ -1,0 +1,449 @@
+import type { FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { formatDate, type Locale, t } from '../../../core/i18n/i18n.ts';
+import { formatMoney } from '../currencies.ts';
+import type { FundSummary, LedgerTransaction, Statement } from '../service-reports.ts';
+import { cumulativeMonths, FlowDiagram, flowSides, MonthChart } from './charts.tsx';
+
+export const kindLabel = (l: Locale, kind: string) => t(l, `fund.kinds.${kind}`);
+
+export function Money({
+  minor,
+  currency,
+  locale,
+}: {
+  minor: number;
+  currency: string;
+  locale: Locale;
+}): VNode {
+  return <span class="money">{formatMoney(minor, currency, locale)}</span>;
+}
+
+/** The public accounts of the fund, in one currency. */
+export function FundPage({
+  request,
+  summary: s,
+  recent,
+}: {
+  request: FastifyRequest;
+  summary: FundSummary;
+  recent: LedgerTransaction[];
+}): VNode {
+  const l = request.locale;
+  const m = (n: number) => <Money minor={n} currency={s.currency} locale={l} />;
+  const months = cumulativeMonths(s.months);
+  const { sources, uses } = flowSides(s, l);
+  const pledgers = s.contributors.filter((c) => c.pledged > 0);
+  return (
+    <div class="fund">
+      <h1>{t(l, 'fund.title')}</h1>
+      <p class="lead">{t(l, 'fund.lead')}</p>
+      {s.currencies.length > 1 && (
+        <nav aria-label={t(l, 'fund.currency')} class="toolbar">
+          <span>{t(l, 'fund.currency')}:</span>
+          <ul class="row">
+            {s.currencies.map((c) => (
+              <li key={c}>
+                <a href={`/fund?currency=${c}`} aria-current={c === s.currency ? 'true' : undefined}>
+                  {c}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <section aria-labelledby="fund-figures">
+        <h2 id="fund-figures">{t(l, 'fund.figures.heading', { currency: s.currency })}</h2>
+        <ul class="figures">
+          <li>
+            <strong>{m(s.raised)}</strong>
+            <span>{t(l, 'fund.figures.raised')}</span>
+          </li>
+          <li>
+            <strong>{m(s.committed)}</strong>
+            <span>{t(l, 'fund.figures.committed')}</span>
+          </li>
+          <li>
+            <strong>{m(s.disbursed)}</strong>
+            <span>{t(l, 'fund.figures.disbursed')}</span>
+          </li>
+          <li>
+            <strong>{m(s.balance)}</strong>
+            <span>{t(l, 'fund.figures.balance')}</span>
+          </li>
+        </ul>
+        <p class="small muted">
+          {t(l, 'fund.figures.note', {
+            outstanding: formatMoney(s.outstanding, s.currency, l),
+            spent: formatMoney(s.spent, s.currency, l),
+            fees: formatMoney(s.fees, s.currency, l),
+          })}
+          {s.poolAccountId && (
+            <>
+              {' '}
+              <a href={`/fund/accounts/${s.poolAccountId}/statement`}>{t(l, 'fund.statement.poolLink')}</a>
+            </>
+          )}
+        </p>
+      </section>
+
+      <section aria-labelledby="fund-flow">
+        <h2 id="fund-flow">{t(l, 'fund.flow.heading')}</h2>
+        {sources.length === 0 ? (
+          <p class="empty">{t(l, 'fund.empty')}</p>
+        ) : (
+          <>
+            <figure>
+              <FlowDiagram summary={s} locale={l} />
+            </figure>
+            <div class="table-wrap">
+              <table class="table">
+                <caption>{t(l, 'fund.flow.tableCaption', { currency: s.currency })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t(l, 'fund.flow.from')}</th>
+                    <th scope="col" class="num">
+                      {t(l, 'fund.table.amount')}
+                    </th>
+                    <th scope="col">{t(l, 'fund.flow.to')}</th>
+                    <th scope="col" class="num">
+                      {t(l, 'fund.table.amount')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {Array.from({ length: Math.max(sources.length, uses.length) }, (_, i) => (
+                    <tr key={i}>
+                      <td>{sources[i]?.label ?? ''}</td>
+                      <td class="num">{sources[i] ? m(sources[i].amount) : ''}</td>
+                      <td>{uses[i]?.label ?? ''}</td>
+                      <td class="num">{uses[i] ? m(uses[i].amount) : ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="fund-time">
+        <h2 id="fund-time">{t(l, 'fund.chart.heading')}</h2>
+        {months.length === 0 ? (
+          <p class="empty">{t(l, 'fund.empty')}</p>
+        ) : (
+          <>
+            <figure>
+              <MonthChart months={months} currency={s.currency} locale={l} />
+            </figure>
+            <details>
+              <summary>{t(l, 'fund.chart.tableSummary')}</summary>
+              <div class="table-wrap">
+                <table class="table">
+                  <caption>{t(l, 'fund.chart.title', { currency: s.currency })}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t(l, 'fund.table.month')}</th>
+                      <th scope="col" class="num">
+                        {t(l, 'fund.figures.raised')}
+                      </th>
+                      <th scope="col" class="num">
+                        {t(l, 'fund.figures.committed')}
+                      </th>
+                      <th scope="col" class="num">
+                        {t(l, 'fund.figures.disbursed')}
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {months.map((x) => (
+                      <tr key={x.month}>
+                        <th scope="row">{x.month}</th>
+                        <td class="num">{m(x.raised)}</td>
+                        <td class="num">{m(x.committed)}</td>
+                        <td class="num">{m(x.disbursed)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </details>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="fund-contributors">
+        <h2 id="fund-contributors">{t(l, 'fund.contributors.heading')}</h2>
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">{t(l, 'fund.contributors.name')}</th>
+                <th scope="col" class="num">
+                  {t(l, 'fund.contributors.contributed')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.contributors
+                .filter((c) => c.contributed !== 0 || c.accountId)
+                .map((c) => (
+                  <tr key={c.orgId}>
+                    <th scope="row">
+                      <a href={`/directory/organisations/${c.orgId}`}>{c.name}</a>
+                    </th>
+                    <td class="num">
+                      {c.accountId ? (
+                        <a href={`/fund/accounts/${c.accountId}/statement`}>{m(c.contributed)}</a>
+                      ) : (
+                        m(0)
+                      )}
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="fund-communities">
+        <h2 id="fund-communities">{t(l, 'fund.communities.heading')}</h2>
+        {s.communities.length === 0 ? (
+          <p class="empty">{t(l, 'fund.communities.none')}</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t(l, 'fund.communities.name')}</th>
+                  <th scope="col" class="num">
+                    {t(l, 'fund.figures.committed')}
+                  </th>
+                  <th scope="col" class="num">
+                    {t(l, 'fund.figures.disbursed')}
+                  </th>
+                  <th scope="col" class="num">
+                    {t(l, 'fund.communities.spent')}
+                  </th>
+                  <th scope="col" class="num">
+                    {t(l, 'fund.communities.outstanding')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.communities.map((c) => (
+                  <tr key={c.orgId}>
+                    <th scope="row">
+                      <a href={`/directory/organisations/${c.orgId}`}>{c.name}</a>
+                    </th>
+                    <td class="num">{m(c.committed)}</td>
+                    <td class="num">{m(c.disbursed)}</td>
+                    <td class="num">{m(c.spent)}</td>
+                    <td class="num">
+                      {c.grantAccountId ? (
+                        <a href={`/fund/accounts/${c.grantAccountId}/statement`}>{m(c.outstanding)}</a>
+                      ) : (
+                        m(c.outstanding)
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="fund-pledges">
+        <h2 id="fund-pledges">{t(l, 'fund.pledges.heading')}</h2>
+        <p>{t(l, 'fund.pledges.note', { total: formatMoney(s.pledged, s.currency, l) })}</p>
+        {pledgers.length > 0 && (
+          <div class="table-wrap">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t(l, 'fund.contributors.name')}</th>
+                  <th scope="col" class="num">
+                    {t(l, 'fund.pledges.pledged')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {pledgers.map((c) => (
+                  <tr key={c.orgId}>
+                    <th scope="row">{c.name}</th>
+                    <td class="num">{m(c.pledged)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="fund-recent">
+        <h2 id="fund-recent">{t(l, 'fund.recent.heading')}</h2>
+        <TransactionsTable request={request} items={recent} />
+        <p>
+          <a href="/fund/transactions">{t(l, 'fund.recent.all')}</a>
+        </p>
+      </section>
+
+      <section aria-labelledby="fund-data">
+        <h2 id="fund-data">{t(l, 'fund.exports.heading')}</h2>
+        <ul>
+          <li>
+            <a href="/fund/exports/ledger.csv">{t(l, 'fund.exports.csv')}</a>
+          </li>
+          <li>
+            <a href="/fund/exports/ledger.hxl.csv">{t(l, 'fund.exports.hxl')}</a>
+          </li>
+          <li>
+            <a href="/fund/exports/ledger.json">{t(l, 'fund.exports.json')}</a>
+          </li>
+          <li>
+            <a href="/fund/exports/iati.xml">{t(l, 'fund.exports.iati')}</a>
+          </li>
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+export function TransactionsTable({
+  request,
+  items,
+}: {
+  request: FastifyRequest;
+  items: LedgerTransaction[];
+}): VNode {
+  const l = request.locale;
+  if (items.length === 0) return <p class="empty">{t(l, 'fund.empty')}</p>;
+  return (
+    <div class="table-wrap">
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">{t(l, 'fund.table.number')}</th>
+            <th scope="col">{t(l, 'fund.table.date')}</th>
+            <th scope="col">{t(l, 'fund.table.kind')}</th>
+            <th scope="col">{t(l, 'fund.table.from')}</th>
+            <th scope="col">{t(l, 'fund.table.to')}</th>
+            <th scope="col" class="num">
+              {t(l, 'fund.table.amount')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((x) => (
+            <tr key={x.id}>
+              <td>
+                <a href={`/fund/transactions/${x.id}`}>#{x.seq}</a>
+              </td>
+              <td>{formatDate(l, x.valueDate)}</td>
+              <td>{kindLabel(l, x.kind)}</td>
+              <td>{x.providerName ?? t(l, 'fund.flow.fund')}</td>
+              <td>{x.receiverName ?? t(l, 'fund.flow.fund')}</td>
+              <td class="num">
+                <Money minor={x.amountMinor} currency={x.currency} locale={l} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function StatementPage({
+  request,
+  statement: s,
+}: {
+  request: FastifyRequest;
+  statement: Statement;
+}): VNode {
+  const l = request.locale;
+  const m = (n: number) => <Money minor={n} currency={s.account.currency} locale={l} />;
+  const name = accountName(l, s.account);
+  return (
+    <div>
+      <p>
+        <a href="/fund">{t(l, 'fund.title')}</a>
+      </p>
+      <h1>{t(l, 'fund.statement.title', { account: name, month: s.month })}</h1>
+      <form method="get" class="filters">
+        <label for="month">{t(l, 'fund.statement.month')}</label>{' '}
+        <input type="month" id="month" name="month" value={s.month} required />{' '}
+        <button type="submit" class="button secondary">
+          {t(l, 'fund.statement.show')}
+        </button>
+      </form>
+      {s.months.length > 0 && (
+        <p class="small">
+          {t(l, 'fund.statement.monthsWithMovements')}{' '}
+          {s.months.slice(0, 12).map((mo, i) => (
+            <span key={mo}>
+              {i > 0 && ', '}
+              <a href={`?month=${mo}`} aria-current={mo === s.month ? 'true' : undefined}>
+                {mo}
+              </a>
+            </span>
+          ))}
+        </p>
+      )}
+      <dl class="facts">
+        <dt>{t(l, 'fund.statement.opening')}</dt>
+        <dd>{m(s.opening)}</dd>
+        <dt>{t(l, 'fund.statement.closing')}</dt>
+        <dd>{m(s.closing)}</dd>
+      </dl>
+      {s.lines.length === 0 ? (
+        <p class="empty">{t(l, 'fund.statement.none')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="table">
+            <caption>{t(l, 'fund.statement.caption', { account: name, month: s.month })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t(l, 'fund.table.number')}</th>
+                <th scope="col">{t(l, 'fund.table.date')}</th>
+                <th scope="col">{t(l, 'fund.table.kind')}</th>
+                <th scope="col">{t(l, 'fund.statement.counterparty')}</th>
+                <th scope="col">{t(l, 'fund.table.memo')}</th>
+                <th scope="col" class="num">
+                  {t(l, 'fund.table.amount')}
+                </th>
+                <th scope="col" class="num">
+                  {t(l, 'fund.statement.balance')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.lines.map((x) => (
+                <tr key={`${x.transactionId}-${x.amount}`}>
+                  <td>
+                    <a href={`/fund/transactions/${x.transactionId}`}>#{x.seq}</a>
+                  </td>
+                  <td>{formatDate(l, x.postedAt)}</td>
+                  <td>{kindLabel(l, x.kind)}</td>
+                  <td>{x.counterparty ?? ''}</td>
+                  <td>{x.memo ?? ''}</td>
+                  <td class="num">{m(x.amount)}</td>
+                  <td class="num">{m(x.balance)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function accountName(
+  l: Locale,
+  a: { kind: string; orgName: string | null; currency: string },
+): string {
+  const kind = t(l, `fund.accounts.${a.kind}`);
+  return a.orgName ? `${kind}: ${a.orgName} (${a.currency})` : `${kind} (${a.currency})`;
+}

@@ -1,0 +1,603 @@
+import type { FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { formatDate, type Locale, t } from '../../../core/i18n/i18n.ts';
+import { Csrf } from '../../../core/ui/layout.tsx';
+import type { Approval } from '../service-approvals.ts';
+import type { LedgerTransaction } from '../service-reports.ts';
+import { accountName, kindLabel, Money } from './public.tsx';
+
+export const postingForms = [
+  'contribution',
+  'pledge',
+  'grant',
+  'disbursement',
+  'expenditure',
+  'fee',
+  'refund',
+] as const;
+export type PostingForm = (typeof postingForms)[number];
+
+/** Which fields each form has: the organisation's role decides the label of its select. */
+export const formFields: Record<
+  PostingForm,
+  {
+    org?: 'contributor' | 'community';
+    optionalOrg?: boolean;
+    supplier?: boolean;
+    valueDate?: boolean;
+    convert?: boolean;
+  }
+> = {
+  contribution: { org: 'contributor', valueDate: true, convert: true },
+  pledge: { org: 'contributor', valueDate: true },
+  grant: { org: 'community' },
+  disbursement: { org: 'community' },
+  expenditure: { org: 'community', optionalOrg: true, supplier: true, valueDate: true },
+  fee: { valueDate: true },
+  refund: { org: 'contributor' },
+};
+
+export type FormValues = Record<string, string>;
+export type FieldErrors = Record<string, string>;
+export interface Choice {
+  id: string;
+  name: string;
+}
+
+export function TreasuryHome({ request, pending }: { request: FastifyRequest; pending: number }): VNode {
+  const l = request.locale;
+  return (
+    <div>
+      <h1>{t(l, 'fund.treasury.title')}</h1>
+      <p>{t(l, 'fund.treasury.lead')}</p>
+      <ul class="cards">
+        {postingForms.map((f) => (
+          <li key={f} class="card">
+            <a href={`/fund/treasury/${f}`}>{t(l, `fund.forms.${f}.title`)}</a>
+          </li>
+        ))}
+        <li class="card">
+          <a href="/fund/treasury/approvals">{t(l, 'fund.approvals.title')}</a>{' '}
+          <span class="badge">{t(l, 'fund.approvals.pendingCount', { count: pending })}</span>
+        </li>
+      </ul>
+      <p>
+        {t(l, 'fund.treasury.reverseHint')} <a href="/fund/transactions">{t(l, 'fund.recent.all')}</a>
+      </p>
+    </div>
+  );
+}
+
+const CURRENCIES = [
+  'EUR',
+  'USD',
+  'UAH',
+  'GBP',
+  'CHF',
+  'PLN',
+  'SEK',
+  'NOK',
+  'DKK',
+  'CAD',
+  'JPY',
+  'TRY',
+  'MDL',
+  'RON',
+];
+
+function CurrencySelect({
+  name,
+  id,
+  value,
+  label,
+  l,
+}: {
+  name: string;
+  id: string;
+  value: string;
+  label: string;
+  l: Locale;
+}) {
+  const options = CURRENCIES.includes(value) || !value ? CURRENCIES : [value, ...CURRENCIES];
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} name={name}>
+        {name === 'convertedCurrency' && <option value="">{t(l, 'fund.forms.notConverted')}</option>}
+        {options.map((c) => (
+          <option key={c} value={c} selected={c === value}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function Input({
+  name,
+  label,
+  values,
+  errors,
+  l,
+  hint,
+  type,
+  ...rest
+}: {
+  name: string;
+  label: string;
+  values: FormValues;
+  errors: FieldErrors;
+  l: Locale;
+  hint?: string;
+  type?: 'text' | 'date';
+  required?: boolean;
+  inputMode?: 'decimal' | 'text';
+  maxLength?: number;
+}) {
+  const err = errors[name];
+  const described = [hint ? `${name}-hint` : null, err ? `${name}-error` : null].filter(Boolean).join(' ');
+  return (
+    <div class="field">
+      <label for={`f-${name}`}>{label}</label>
+      {hint && (
+        <p id={`${name}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      {err && (
+        <p id={`${name}-error`} class="field-error">
+          {t(l, `fund.errors.${err}`, { defaultValue: t(l, 'fund.errors.invalid') })}
+        </p>
+      )}
+      <input
+        id={`f-${name}`}
+        name={name}
+        value={values[name] ?? ''}
+        aria-invalid={err ? 'true' : undefined}
+        aria-describedby={described || undefined}
+        {...rest}
+        {...(type === 'date' ? { type: 'date' as const } : { type: 'text' as const })}
+      />
+    </div>
+  );
+}
+
+function OrgSelect({
+  name,
+  label,
+  choices,
+  values,
+  errors,
+  l,
+  optional,
+}: {
+  name: string;
+  label: string;
+  choices: Choice[];
+  values: FormValues;
+  errors: FieldErrors;
+  l: Locale;
+  optional?: boolean;
+}) {
+  const err = errors[name];
+  return (
+    <div class="field">
+      <label for={`f-${name}`}>{label}</label>
+      {err && (
+        <p id={`${name}-error`} class="field-error">
+          {t(l, `fund.errors.${err}`, { defaultValue: t(l, 'fund.errors.invalid') })}
+        </p>
+      )}
+      <select
+        id={`f-${name}`}
+        name={name}
+        required={!optional}
+        aria-invalid={err ? 'true' : undefined}
+        aria-describedby={err ? `${name}-error` : undefined}
+      >
+        <option value="">{optional ? t(l, 'fund.forms.none') : t(l, 'fund.forms.choose')}</option>
+        {choices.map((c) => (
+          <option key={c.id} value={c.id} selected={values[name] === c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** One posting form. Its hidden idempotency key is made when the form is drawn: a double submit posts once. */
+export function PostingFormPage({
+  request,
+  form,
+  values,
+  errors,
+  message,
+  choices,
+  q,
+}: {
+  request: FastifyRequest;
+  form: PostingForm;
+  values: FormValues;
+  errors: FieldErrors;
+  message?: string;
+  choices: Choice[];
+  q: string;
+}): VNode {
+  const l = request.locale;
+  const spec = formFields[form];
+  const errorList = Object.entries(errors);
+  return (
+    <div class="narrow">
+      <p>
+        <a href="/fund/treasury">{t(l, 'fund.treasury.title')}</a>
+      </p>
+      <h1>{t(l, `fund.forms.${form}.title`)}</h1>
+      <p>{t(l, `fund.forms.${form}.help`)}</p>
+      {(message || errorList.length > 0) && (
+        <div class="error-summary" role="alert" tabIndex={-1}>
+          {message && <p>{message}</p>}
+          {errorList.length > 0 && (
+            <ul>
+              {errorList.map(([f, code]) => (
+                <li key={f}>
+                  <a href={`#f-${f}`}>
+                    {t(l, `fund.fields.${f}`)}:{' '}
+                    {t(l, `fund.errors.${code}`, { defaultValue: t(l, 'fund.errors.invalid') })}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {(spec.org || spec.supplier) && (
+        <form method="get" class="filters" role="search">
+          <label for="org-q">{t(l, 'fund.forms.findOrg')}</label>{' '}
+          <input id="org-q" name="q" value={q} maxLength={200} />{' '}
+          <button type="submit" class="button secondary">
+            {t(l, 'fund.forms.find')}
+          </button>
+        </form>
+      )}
+      <form method="post" action={`/fund/treasury/${form}`} class="form">
+        <Csrf request={request} />
+        <input type="hidden" name="idempotencyKey" value={values.idempotencyKey} />
+        {spec.org && (
+          <OrgSelect
+            name="org"
+            label={t(l, `fund.fields.${spec.org}`)}
+            choices={choices}
+            values={values}
+            errors={errors}
+            l={l}
+            optional={spec.optionalOrg}
+          />
+        )}
+        {spec.supplier && (
+          <OrgSelect
+            name="supplier"
+            label={t(l, 'fund.fields.supplier')}
+            choices={choices}
+            values={values}
+            errors={errors}
+            l={l}
+            optional
+          />
+        )}
+        <Input
+          name="amount"
+          label={t(l, 'fund.fields.amount')}
+          hint={t(l, 'fund.forms.amountHint')}
+          values={values}
+          errors={errors}
+          l={l}
+          required
+          inputMode="decimal"
+          maxLength={20}
+        />
+        <CurrencySelect
+          name="currency"
+          id="f-currency"
+          value={values.currency || 'EUR'}
+          label={t(l, 'fund.fields.currency')}
+          l={l}
+        />
+        {spec.valueDate && (
+          <Input
+            name="valueDate"
+            type="date"
+            label={t(l, form === 'contribution' ? 'fund.fields.dateReceived' : 'fund.fields.valueDate')}
+            values={values}
+            errors={errors}
+            l={l}
+          />
+        )}
+        {spec.convert && (
+          <fieldset>
+            <legend>{t(l, 'fund.forms.conversion')}</legend>
+            <p class="hint">{t(l, 'fund.forms.conversionHint')}</p>
+            <CurrencySelect
+              name="convertedCurrency"
+              id="f-convertedCurrency"
+              value={values.convertedCurrency ?? ''}
+              label={t(l, 'fund.fields.convertedCurrency')}
+              l={l}
+            />
+            <Input
+              name="convertedAmount"
+              label={t(l, 'fund.fields.convertedAmount')}
+              values={values}
+              errors={errors}
+              l={l}
+              inputMode="decimal"
+              maxLength={20}
+            />
+          </fieldset>
+        )}
+        <Input
+          name="memo"
+          label={t(l, 'fund.fields.memo')}
+          values={values}
+          errors={errors}
+          l={l}
+          maxLength={1000}
+        />
+        <div class="actions">
+          <button type="submit" class="button">
+            {t(l, `fund.forms.${form}.submit`)}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+export function ApprovalsPage({
+  request,
+  approvals,
+  message,
+}: {
+  request: FastifyRequest;
+  approvals: Approval[];
+  message?: string;
+}): VNode {
+  const l = request.locale;
+  const pending = approvals.filter((a) => a.status === 'pending');
+  const decided = approvals.filter((a) => a.status !== 'pending');
+  return (
+    <div>
+      <p>
+        <a href="/fund/treasury">{t(l, 'fund.treasury.title')}</a>
+      </p>
+      <h1>{t(l, 'fund.approvals.title')}</h1>
+      <p>{t(l, 'fund.approvals.help')}</p>
+      {message && (
+        <div class="error-summary" role="alert">
+          <p>{message}</p>
+        </div>
+      )}
+      {pending.length === 0 ? (
+        <p class="empty">{t(l, 'fund.approvals.none')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="table">
+            <caption>{t(l, 'fund.approvals.pending')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t(l, 'fund.fields.community')}</th>
+                <th scope="col" class="num">
+                  {t(l, 'fund.fields.amount')}
+                </th>
+                <th scope="col">{t(l, 'fund.fields.memo')}</th>
+                <th scope="col">{t(l, 'fund.approvals.requestedBy')}</th>
+                <th scope="col">{t(l, 'fund.approvals.decision')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pending.map((a) => (
+                <tr key={a.id}>
+                  <th scope="row">{a.communityName}</th>
+                  <td class="num">
+                    <Money minor={a.amountMinor} currency={a.currency} locale={l} />
+                  </td>
+                  <td>{a.memo ?? ''}</td>
+                  <td>
+                    {a.requestedByName ?? ''} <span class="small muted">{formatDate(l, a.requestedAt)}</span>
+                  </td>
+                  <td>
+                    {a.requestedBy === request.actor?.userId ? (
+                      <p class="small">{t(l, 'fund.approvals.ownRequest')}</p>
+                    ) : (
+                      <form method="post" action={`/fund/treasury/approvals/${a.id}/approve`} class="inline">
+                        <Csrf request={request} />
+                        <button
+                          type="submit"
+                          class="button small"
+                          aria-label={t(l, 'fund.approvals.approveLabel', { community: a.communityName })}
+                        >
+                          {t(l, 'fund.approvals.approve')}
+                        </button>
+                      </form>
+                    )}{' '}
+                    <form method="post" action={`/fund/treasury/approvals/${a.id}/reject`} class="inline">
+                      <Csrf request={request} />
+                      <button
+                        type="submit"
+                        class="button small secondary"
+                        aria-label={t(l, 'fund.approvals.rejectLabel', { community: a.communityName })}
+                      >
+                        {t(l, 'fund.approvals.reject')}
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {decided.length > 0 && (
+        <>
+          <h2>{t(l, 'fund.approvals.decided')}</h2>
+          <div class="table-wrap">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t(l, 'fund.fields.community')}</th>
+                  <th scope="col" class="num">
+                    {t(l, 'fund.fields.amount')}
+                  </th>
+                  <th scope="col">{t(l, 'fund.approvals.status')}</th>
+                  <th scope="col">{t(l, 'fund.table.date')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {decided.map((a) => (
+                  <tr key={a.id}>
+                    <th scope="row">{a.communityName}</th>
+                    <td class="num">
+                      <Money minor={a.amountMinor} currency={a.currency} locale={l} />
+                    </td>
+                    <td>
+                      {a.transactionId ? (
+                        <a href={`/fund/transactions/${a.transactionId}`}>
+                          {t(l, `fund.approvals.statuses.${a.status}`)}
+                        </a>
+                      ) : (
+                        t(l, `fund.approvals.statuses.${a.status}`)
+                      )}
+                    </td>
+                    <td>{a.decidedAt ? formatDate(l, a.decidedAt) : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function TransactionPage({
+  request,
+  tx,
+  reversedBy,
+  canReverse,
+  idempotencyKey,
+  message,
+}: {
+  request: FastifyRequest;
+  tx: LedgerTransaction;
+  reversedBy: string | null;
+  canReverse: boolean;
+  idempotencyKey: string;
+  message?: string;
+}): VNode {
+  const l = request.locale;
+  return (
+    <div>
+      <p>
+        <a href="/fund/transactions">{t(l, 'fund.recent.all')}</a>
+      </p>
+      <h1>{t(l, 'fund.transaction.title', { seq: tx.seq, kind: kindLabel(l, tx.kind) })}</h1>
+      {message && (
+        <div class="error-summary" role="alert">
+          <p>{message}</p>
+        </div>
+      )}
+      <dl class="facts">
+        <dt>{t(l, 'fund.table.date')}</dt>
+        <dd>{formatDate(l, tx.valueDate)}</dd>
+        <dt>{t(l, 'fund.transaction.posted')}</dt>
+        <dd>
+          {formatDate(l, tx.postedAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC
+        </dd>
+        <dt>{t(l, 'fund.table.from')}</dt>
+        <dd>{tx.providerName ?? t(l, 'fund.flow.fund')}</dd>
+        <dt>{t(l, 'fund.table.to')}</dt>
+        <dd>{tx.receiverName ?? t(l, 'fund.flow.fund')}</dd>
+        {tx.memo && (
+          <>
+            <dt>{t(l, 'fund.table.memo')}</dt>
+            <dd>{tx.memo}</dd>
+          </>
+        )}
+        {tx.fxRate && (
+          <>
+            <dt>{t(l, 'fund.transaction.rate')}</dt>
+            <dd>
+              1 {tx.currency} = {tx.fxRate} {tx.fxCurrency}
+            </dd>
+          </>
+        )}
+        {tx.reversalOf && (
+          <>
+            <dt>{t(l, 'fund.transaction.reverses')}</dt>
+            <dd>
+              <a href={`/fund/transactions/${tx.reversalOf}`}>{tx.reversalOf}</a>
+            </dd>
+          </>
+        )}
+        {reversedBy && (
+          <>
+            <dt>{t(l, 'fund.transaction.reversedBy')}</dt>
+            <dd>
+              <a href={`/fund/transactions/${reversedBy}`}>{reversedBy}</a>
+            </dd>
+          </>
+        )}
+        <dt>{t(l, 'fund.transaction.hash')}</dt>
+        <dd>
+          <code class="small">{tx.hash}</code>
+        </dd>
+      </dl>
+      <div class="table-wrap">
+        <table class="table">
+          <caption>{t(l, 'fund.transaction.lines')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t(l, 'fund.transaction.account')}</th>
+              <th scope="col" class="num">
+                {t(l, 'fund.table.amount')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tx.lines.map((x) => (
+              <tr key={`${x.accountId}-${x.amount}`}>
+                <td>
+                  <a href={`/fund/accounts/${x.accountId}/statement?month=${tx.postedAt.slice(0, 7)}`}>
+                    {accountName(l, { kind: x.accountKind, orgName: x.orgName, currency: x.currency })}
+                  </a>
+                </td>
+                <td class="num">
+                  <Money minor={x.amount} currency={x.currency} locale={l} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {canReverse && !reversedBy && tx.kind !== 'reversal' && (
+        <form method="post" action={`/fund/transactions/${tx.id}/reverse`} class="form">
+          <h2>{t(l, 'fund.transaction.reverseTitle')}</h2>
+          <p>{t(l, 'fund.transaction.reverseHelp')}</p>
+          <Csrf request={request} />
+          <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+          <div class="field">
+            <label for="f-memo">{t(l, 'fund.fields.reason')}</label>
+            <input id="f-memo" name="memo" maxLength={1000} required />
+          </div>
+          <div class="actions">
+            <button type="submit" class="button danger">
+              {t(l, 'fund.transaction.reverse')}
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}
