@@ -35,7 +35,6 @@ const ALLOCATION_COLUMNS = sql`a.id, a.offer_id, a.need_id, f.kind, f.source, o.
 const ALLOCATION_FROM = sql`aid_allocations a JOIN aid_offers f ON f.id = a.offer_id JOIN aid_needs n ON n.id = a.need_id
   LEFT JOIN organisations o ON o.id = f.offerer_org_id`;
 
-// biome-ignore lint/suspicious/noExplicitAny: a raw row
 function allocationOf(r: any): Allocation {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
@@ -205,7 +204,10 @@ export async function recordPayment(ctx: Ctx, allocationId: string): Promise<All
     if (!a) throw notFound('allocation');
     if (a.source !== 'fund' || a.amount_minor === null)
       throw new AppError('invalid_transition', { reason: 'not_fund_money' });
-    if (a.payment_status) throw new AppError('invalid_transition', { from: a.payment_status, to: 'paid' });
+    // A payment waiting for the fund's second approver may be asked again: the same idempotency key
+    // returns the posted disbursement once it is approved, and posts nothing twice.
+    if (a.payment_status === 'posted')
+      throw new AppError('invalid_transition', { from: 'posted', to: 'posted' });
     const paid = await disburseFundGrant(
       ctx,
       {

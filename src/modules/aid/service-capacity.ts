@@ -36,7 +36,6 @@ export function refusePersonalData(payload: unknown): void {
   if (fields.length > 0) throw new AppError('personal_data_refused', { fields });
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a raw row
 function reportOf(r: any): CapacityReport {
   const groups = Object.fromEntries(
     capacityGroups.map((g) => [g, { available: Number(r[`${g}_available`]), used: Number(r[`${g}_used`]) }]),

@@ -24,7 +24,6 @@ export interface Corridor {
   path?: [number, number][] | null;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a raw row
 function corridorOf(r: any, withPath: boolean): Corridor {
   const end = (lon: unknown, lat: unknown): [number, number] | null =>
     lon === null || lat === null ? null : [Number(lon), Number(lat)];

@@ -49,7 +49,6 @@ export const NEED_COLUMNS = sql`n.id, n.community_org_id, o.name AS community_na
 export const NEED_FROM = sql`aid_needs n JOIN organisations o ON o.id = n.community_org_id
   LEFT JOIN users u ON u.id = n.verified_by`;
 
-// biome-ignore lint/suspicious/noExplicitAny: a raw row
 export function needOf(r: any): Need {
   return {
     id: r.id,

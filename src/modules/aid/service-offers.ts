@@ -36,7 +36,6 @@ export const OFFER_COLUMNS = sql`f.id, f.kind, f.source, f.offerer_org_id, o.nam
   f.lat, f.lon, f.note, f.status, f.created_at, f.version`;
 export const OFFER_FROM = sql`aid_offers f LEFT JOIN organisations o ON o.id = f.offerer_org_id`;
 
-// biome-ignore lint/suspicious/noExplicitAny: a raw row
 export function offerOf(r: any): Offer {
   return {
     id: r.id,

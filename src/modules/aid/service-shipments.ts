@@ -65,7 +65,6 @@ const TRANSITIONS: Record<string, { from: ShipmentStatus; to: ShipmentStatus }> 
   return: { from: 'in_transit', to: 'returned' },
 };
 
-// biome-ignore lint/suspicious/noExplicitAny: a raw row
 function deliveryOf(r: any): Delivery {
   return {
     id: r.id,
@@ -84,7 +83,6 @@ async function loadShipment(db: Ctx['db'], id: string, forUpdate = false): Promi
   const r = await db.execute(sql`SELECT s.*, c.name AS corridor_name, o.name AS destination_name
     FROM aid_shipments s JOIN organisations o ON o.id = s.destination_org_id
     LEFT JOIN aid_corridors c ON c.id = s.corridor_id WHERE s.id = ${id} ${forUpdate ? sql`FOR UPDATE OF s` : sql``}`);
-  // biome-ignore lint/suspicious/noExplicitAny: a raw row
   const s = r.rows[0] as any;
   if (!s) throw notFound('shipment');
   const items =
@@ -105,7 +103,6 @@ async function loadShipment(db: Ctx['db'], id: string, forUpdate = false): Promi
     closedAt: iso(s.closed_at),
     createdAt: iso(s.created_at)!,
     version: Number(s.version),
-    // biome-ignore lint/suspicious/noExplicitAny: a raw row
     items: items.rows.map((i: any) => ({
       id: i.id,
       allocationId: i.allocation_id,
@@ -351,7 +348,6 @@ export async function listShipments(
       (SELECT coalesce(sum(quantity), 0) FROM aid_shipment_items i WHERE i.shipment_id = s.id) AS sent_qty
     FROM aid_shipments s JOIN organisations o ON o.id = s.destination_org_id LEFT JOIN aid_corridors c ON c.id = s.corridor_id
     WHERE ${sql.join(conds, sql` AND `)} ORDER BY s.created_at DESC, s.id LIMIT 200`);
-  // biome-ignore lint/suspicious/noExplicitAny: a raw row
   return r.rows.map((s: any) => ({
     id: s.id,
     status: s.status,
@@ -377,7 +373,6 @@ export async function listFlaggedDeliveries(ctx: Ctx): Promise<FlaggedDelivery[]
   const r = await ctx.db.execute(sql`SELECT d.*, o.name AS destination_name, s.reference
     FROM aid_deliveries d JOIN aid_shipments s ON s.id = d.shipment_id JOIN organisations o ON o.id = s.destination_org_id
     WHERE d.flagged AND d.resolved_at IS NULL ORDER BY d.confirmed_at DESC LIMIT 200`);
-  // biome-ignore lint/suspicious/noExplicitAny: a raw row
   return r.rows.map((x: any) => ({
     ...deliveryOf(x),
     destinationName: x.destination_name,
