@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Ctx } from './core/context.ts';
 import type { AppServices } from './core/http/types.ts';
 import { seedDemoNetwork, seedUclgNetwork } from './modules/directory/index.ts';
+import { seedTalksDemo } from './modules/talks/index.ts';
 
 const SEED_LOCK = 7_320_031;
 
@@ -24,6 +25,8 @@ export async function seedOnFirstRun(
     if (services.config.PEACETALKS_DEMO) {
       log('loading the demo network');
       await seedDemoNetwork(ctx);
+      log('loading the demo Peace Talks');
+      await seedTalksDemo(ctx);
     }
     await tx.execute(
       sql`INSERT INTO settings (key, value) VALUES ('seeded_at', ${JSON.stringify(ctx.now.toISOString())}::jsonb)`,

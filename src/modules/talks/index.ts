@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import type { Ctx } from '../../core/context.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import type { Jobs } from '../../core/jobs/jobs.ts';
 import { actionsRoutes } from './actions/index.ts';
 import { registerTalksOutputsJobs, talksOutputsRoutes } from './outputs/index.ts';
 import { sessionRoutes } from './sessions/routes.ts';
+import { type FoundingSession, seedFoundingSession } from './sessions/seed.ts';
 
 export { keyMessages, splitKeyMessages } from './sessions/key-messages.ts';
 export { contentVisibleSql, sessionVisibility, visibleSessionSql } from './sessions/visibility.ts';
@@ -21,4 +23,17 @@ export async function talksRoutes(app: FastifyInstance, services: AppServices): 
 /** Background jobs of the Talks (reminders, digests). */
 export function registerTalksJobs(jobs: Jobs, services: Omit<AppServices, 'jobs'>): void {
   registerTalksOutputsJobs(jobs, services);
+}
+
+export type { FoundingSession };
+
+/**
+ * First-run demo data of the Talks (called by src/seed.ts after the directory's demo network):
+ * the Municipal Peace Talks series with the founding session of 1 April 2022 and an upcoming
+ * session. Parts that add to the founding session (recommendations, actions for LRGs) take the
+ * ids it returns: add a line below, e.g. `await seedFoundingActions(ctx, founding);`.
+ */
+export async function seedTalksDemo(ctx: Ctx): Promise<FoundingSession> {
+  const founding = await seedFoundingSession(ctx);
+  return founding;
 }
