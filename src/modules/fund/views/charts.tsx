@@ -54,7 +54,7 @@ export function MonthChart({
 }): VNode {
   const W = 720;
   const H = 260;
-  const pad = { l: 12, r: 12, t: 16, b: 40 };
+  const pad = { l: 36, r: 36, t: 16, b: 40 };
   const max = Math.max(1, ...months.flatMap((m) => [m.raised, m.committed, m.disbursed]));
   const x = (i: number) =>
     pad.l + (months.length <= 1 ? (W - pad.l - pad.r) / 2 : (i * (W - pad.l - pad.r)) / (months.length - 1));

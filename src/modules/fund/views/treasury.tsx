@@ -253,13 +253,15 @@ export function PostingFormPage({
         </div>
       )}
       {(spec.org || spec.supplier) && (
-        <form method="get" class="filters" role="search">
-          <label for="org-q">{t(l, 'fund.forms.findOrg')}</label>{' '}
-          <input id="org-q" name="q" value={q} maxLength={200} />{' '}
-          <button type="submit" class="button secondary">
-            {t(l, 'fund.forms.find')}
-          </button>
-        </form>
+        <search>
+          <form method="get" class="filters">
+            <label for="org-q">{t(l, 'fund.forms.findOrg')}</label>{' '}
+            <input id="org-q" name="q" value={q} maxLength={200} />{' '}
+            <button type="submit" class="button secondary">
+              {t(l, 'fund.forms.find')}
+            </button>
+          </form>
+        </search>
       )}
       <form method="post" action={`/fund/treasury/${form}`} class="form">
         <Csrf request={request} />
