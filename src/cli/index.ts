@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerTalksCommands } from '../modules/talks/outputs/index.ts';
 import { registerAdminCommands } from './admin.ts';
 import { registerDataCommands } from './data.ts';
 import { registerImportCommands } from './import.ts';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerAdminCommands(program);
   registerImportCommands(program);
   registerDataCommands(program);
+  registerTalksCommands(program);
 }

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { publicUrl } from '../../../core/auth/onboarding.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import type { Jobs } from '../../../core/jobs/jobs.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { minutesApi } from './minutes/api.ts';
 import { minutesPages } from './minutes/pages.tsx';
+import { digestRoutes } from './reminders/routes.tsx';
+import { REMINDERS_CRON, REMINDERS_QUEUE, sweepReminders } from './reminders/sweep.ts';
 import { stylesRoute } from './styles.tsx';
 import { summaryRoutes } from './summary/routes.tsx';
 
@@ -14,7 +17,23 @@ export async function talksOutputsRoutes(app: FastifyInstance, services: AppServ
   await minutesApi(app);
   await minutesPages(app);
   await calendarRoutes(app, services);
+  await digestRoutes(app, services);
 }
 
-/** Reminder and digest jobs. */
-export function registerTalksOutputsJobs(_jobs: Jobs, _services: Omit<AppServices, 'jobs'>): void {}
+/** The reminder and digest sweep, every quarter of an hour (`data.now` may set the time it acts at). */
+export function registerTalksOutputsJobs(jobs: Jobs, services: Omit<AppServices, 'jobs'>): void {
+  jobs.handle(REMINDERS_QUEUE, async (data) => {
+    const now =
+      typeof data.now === 'string' && !Number.isNaN(Date.parse(data.now)) ? new Date(data.now) : new Date();
+    const deps = {
+      db: services.database.db,
+      mailer: services.mailer,
+      jobs,
+      baseUrl: publicUrl(services.config),
+    };
+    await sweepReminders(deps, now);
+  });
+  jobs.schedule?.(REMINDERS_QUEUE, REMINDERS_CRON);
+}
+
+export { registerTalksCommands } from './reminders/cli.ts';
