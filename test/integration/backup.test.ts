@@ -103,6 +103,7 @@ async function fillEveryTable(db: TestDb): Promise<void> {
        '2025-01-02T03:04:05.678901Z', '2025-01-02T03:04:06Z')`,
   );
   await fillTalksAndLinks(q, { user, org, person });
+  await fillAid(q, { user, org });
   expect(await counts('users')).toBeGreaterThan(0);
 }
 
@@ -190,6 +191,52 @@ async function fillTalksAndLinks(
   await q(
     `INSERT INTO record_links (from_kind, from_id, to_kind, to_id, relation, created_by) VALUES ('talks.action', $1, 'talks.session', $2, 'follows_up', $3)`,
     [action, session, ids.user],
+  );
+}
+
+/** Aid centre tables: one row each, through a whole allocation, shipment and delivery. */
+async function fillAid(
+  q: (text: string, values?: unknown[]) => Promise<{ rows: Record<string, any>[] }>,
+  ids: { user: string; org: string },
+): Promise<void> {
+  const one = async (text: string, values: unknown[]) => (await q(text, values)).rows[0].id as string;
+  const need = await one(
+    `INSERT INTO aid_needs (community_org_id, category, item, quantity, unit, priority, needed_by, lat, lon, allocated_qty, delivered_qty, status, verified_at, verified_by)
+     VALUES ($1, 'shelter', 'Ковдри «теплі»', 9007199254740, 'pieces', 'high', '2026-12-31', 50.45, 30.52, 10, 9, 'partly_delivered', now(), $2) RETURNING id`,
+    [ids.org, ids.user],
+  );
+  const offer = await one(
+    `INSERT INTO aid_offers (kind, source, offerer_org_id, category, item, unit, total, allocated, available_from)
+     VALUES ('goods', 'member', $1, 'shelter', 'Blankets', 'pieces', 10, 10, '2026-12-01') RETURNING id`,
+    [ids.org],
+  );
+  await q(
+    `INSERT INTO aid_offers (kind, source, category, item, currency, total) VALUES ('money', 'fund', 'health', 'Medicines', 'EUR', 250000)`,
+  );
+  const allocation = await one(
+    `INSERT INTO aid_allocations (offer_id, need_id, quantity, shipped_qty, received_qty, lost_qty, created_by) VALUES ($1, $2, 10, 10, 9, 1, $3) RETURNING id`,
+    [offer, need, ids.user],
+  );
+  const corridor = await one(
+    `INSERT INTO aid_corridors (name, origin_name, destination_name, origin_org_id, path, status, last_verified_at, last_verified_by_name)
+     VALUES ('Lviv–Kyiv', 'Lviv', 'Kyiv', $1, '[[24.03, 49.84], [30.5234567890123, 50.45]]', 'restricted', now(), 'Coordinator') RETURNING id`,
+    [ids.org],
+  );
+  const shipment = await one(
+    `INSERT INTO aid_shipments (corridor_id, destination_org_id, status, reference, dispatched_at, closed_at) VALUES ($1, $2, 'delivered', 'SH-1', now(), now()) RETURNING id`,
+    [corridor, ids.org],
+  );
+  await q(
+    `INSERT INTO aid_shipment_items (shipment_id, allocation_id, quantity, received_qty) VALUES ($1, $2, 10, 9)`,
+    [shipment, allocation],
+  );
+  await q(
+    `INSERT INTO aid_deliveries (shipment_id, sent_qty, received_qty, flagged, note, confirmed_by, confirmed_at) VALUES ($1, 10, 9, true, 'One wet', $2, now())`,
+    [shipment, ids.user],
+  );
+  await q(
+    `INSERT INTO aid_capacity (org_id, as_of, children_available, children_used, women_available, total_available, total_used) VALUES ($1, '2026-11-20', 40, 12, 60, 150, 60)`,
+    [ids.org],
   );
 }
 
