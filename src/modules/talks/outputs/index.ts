@@ -7,6 +7,7 @@ import { minutesApi } from './minutes/api.ts';
 import { minutesPages } from './minutes/pages.tsx';
 import { digestRoutes } from './reminders/routes.tsx';
 import { REMINDERS_CRON, REMINDERS_QUEUE, sweepReminders } from './reminders/sweep.ts';
+import { searchRoutes } from './search/routes.tsx';
 import { stylesRoute } from './styles.tsx';
 import { summaryRoutes } from './summary/routes.tsx';
 
@@ -18,6 +19,7 @@ export async function talksOutputsRoutes(app: FastifyInstance, services: AppServ
   await minutesPages(app);
   await calendarRoutes(app, services);
   await digestRoutes(app, services);
+  await searchRoutes(app, services);
 }
 
 /** The reminder and digest sweep, every quarter of an hour (`data.now` may set the time it acts at). */

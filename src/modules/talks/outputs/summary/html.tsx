@@ -146,7 +146,7 @@ export function SummaryPage({ request, m }: { request: FastifyRequest; m: Summar
           </dl>
         )}
         {m.narrative.map((part) => (
-          <div class="narrative" key={part.id} lang={langOf(part)}>
+          <div class="narrative" key={part.id} id={`c-${part.id}`} lang={langOf(part)}>
             {part.paragraphs.map((p, i) => (
               <p key={i}>
                 {i === 0 && part.speaker && <em class="speaker">{part.speaker}: </em>}
