@@ -122,6 +122,24 @@ describe('a secretariat user runs a session from the pages', () => {
     );
     expect(unknown.statusCode).toBe(422);
     expect((await post(`${base}/agenda`, { agenda_title: 'Opening' }, staff)).statusCode).toBe(303);
+    const editAgenda = /href="(\/talks\/sessions\/[^"]+\/agenda\/[^"]+\/edit)"/.exec(
+      (await get(base, staff)).body,
+    )![1];
+    const agendaForm = await get(editAgenda, staff);
+    expect(agendaForm.body).toContain('value="Opening"');
+    const noTitle = await post(editAgenda, { title_en: '' }, staff);
+    expect(noTitle.statusCode).toBe(400);
+    const agendaSaved = await post(
+      editAgenda,
+      { title_en: 'Opening', title_fr: 'Ouverture', duration_minutes: '15' },
+      staff,
+    );
+    expect(agendaSaved.statusCode).toBe(303);
+    expect((await get(base, staff)).body).toContain('Opening (15 minutes)');
+    const item = await t.database.db.execute<{ title: Record<string, string> }>(
+      sql`SELECT title FROM talks_agenda_items WHERE session_id = ${sessionId}`,
+    );
+    expect(item.rows[0].title).toEqual({ en: 'Opening', fr: 'Ouverture' });
 
     const edit = await get(`${base}/edit`, staff);
     expect(edit.statusCode).toBe(200);

@@ -15,6 +15,7 @@ import {
   addAgendaItem,
   addContribution,
   addParticipant,
+  agendaOf,
   cancelRegistration,
   changeSessionStatus,
   checkInRegistration,
@@ -32,13 +33,14 @@ import {
   removeAgendaItem,
   removeContribution,
   removeParticipant,
+  updateAgendaItem,
   updateContribution,
   updateSeries,
   updateSession,
 } from './service.ts';
 import { instantToLocal, localToInstant } from './time.ts';
 import { type Errors, type FormValues, field, formValues, i18nFrom, i18nValues } from './views/form.tsx';
-import { ContributionForm, SeriesForm, SessionForm } from './views/forms.tsx';
+import { AgendaItemForm, ContributionForm, SeriesForm, SessionForm } from './views/forms.tsx';
 import { SeriesPage, TalksIndex } from './views/lists.tsx';
 import { RegistrationsPage } from './views/registrations.tsx';
 import { SessionPage, type SessionPageData } from './views/session.tsx';
@@ -60,6 +62,7 @@ const notices = [
   'participantRemoved',
   'agendaAdded',
   'agendaRemoved',
+  'agendaSaved',
   'contributionAdded',
   'contributionSaved',
   'contributionRemoved',
@@ -594,6 +597,66 @@ export async function sessionPages(app: FastifyInstance, services: AppServices):
     const { id, aid } = request.params as { id: string; aid: string };
     await removeAgendaItem(request.ctx(), { sessionId: id, id: aid });
     return redirect(reply, `/talks/sessions/${id}`, 'agendaRemoved');
+  });
+
+  const showAgendaForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    o: { values: FormValues; errors?: Errors; status?: number },
+  ) => {
+    const { id, aid } = request.params as { id: string; aid: string };
+    const title = t(request.locale, 'talks.agenda.edit');
+    return html(reply.code(o.status ?? 200)).send(
+      renderPage(request, {
+        title,
+        children: (
+          <AgendaItemForm
+            request={request}
+            title={title}
+            action={`/talks/sessions/${id}/agenda/${aid}/edit`}
+            values={o.values}
+            errors={o.errors ?? {}}
+            cancelHref={`/talks/sessions/${id}`}
+          />
+        ),
+      }),
+    );
+  };
+
+  app.get('/talks/sessions/:id/agenda/:aid/edit', hide, async (request, reply) => {
+    const { id, aid } = request.params as { id: string; aid: string };
+    const ctx = request.ctx();
+    requireStaff(ctx);
+    const item = (await agendaOf(ctx.db, id)).find((a) => a.id === aid);
+    if (!item) throw new AppError('not_found');
+    return showAgendaForm(request, reply, {
+      values: {
+        ...i18nValues('title', item.title),
+        ...i18nValues('description', item.description),
+        position: String(item.position),
+        duration_minutes: item.durationMinutes === null ? '' : String(item.durationMinutes),
+      },
+    });
+  });
+
+  app.post('/talks/sessions/:id/agenda/:aid/edit', hide, async (request, reply) => {
+    const { id, aid } = request.params as { id: string; aid: string };
+    const b = body(request);
+    try {
+      await updateAgendaItem(request.ctx(), {
+        id: aid,
+        sessionId: id,
+        title: i18nFrom(b, 'title'),
+        description: orNull(i18nFrom(b, 'description')),
+        position: field(b, 'position') === '' ? undefined : Number(field(b, 'position')),
+        durationMinutes: numberFrom(b, 'duration_minutes'),
+      });
+      return redirect(reply, `/talks/sessions/${id}`, 'agendaSaved');
+    } catch (e) {
+      const more = formErrors(e, (p) => fieldOf(p, { durationMinutes: 'duration_minutes' }));
+      if (!more) throw e;
+      return showAgendaForm(request, reply, { values: formValues(b), errors: more, status: 400 });
+    }
   });
 
   // ---- Contributions ----

@@ -283,3 +283,52 @@ export function ContributionForm({
     </div>
   );
 }
+
+export function AgendaItemForm({
+  request,
+  title,
+  action,
+  values,
+  errors,
+  cancelHref,
+}: {
+  request: FastifyRequest;
+  title: string;
+  action: string;
+  values: FormValues;
+  errors: Errors;
+  cancelHref: string;
+}): VNode {
+  const l = request.locale;
+  const common = { values, errors, locale: l };
+  return (
+    <div class="wrap narrow">
+      <h1>{title}</h1>
+      <ErrorSummary errors={errors} locale={l} />
+      <form method="post" action={action}>
+        <Csrf request={request} />
+        <I18nFields name="title" legend={t(l, 'talks.agenda.itemTitleField')} required {...common} />
+        <I18nFields name="description" legend={t(l, 'talks.agenda.description')} textarea {...common} />
+        <Field
+          name="duration_minutes"
+          type="number"
+          min={1}
+          label={t(l, 'talks.agenda.duration')}
+          {...common}
+        />
+        <Field
+          name="position"
+          type="number"
+          min={0}
+          label={t(l, 'talks.agenda.position')}
+          help={t(l, 'talks.agenda.positionHelp')}
+          {...common}
+        />
+        <p class="actions">
+          <button type="submit">{t(l, 'talks.form.save')}</button>{' '}
+          <a href={cancelHref}>{t(l, 'talks.form.cancel')}</a>
+        </p>
+      </form>
+    </div>
+  );
+}

@@ -438,6 +438,7 @@ function Agenda({ request, detail }: { request: FastifyRequest; detail: SessionD
           {can.manage && (
             <>
               {' '}
+              <a href={`${base}/agenda/${n.item.id}/edit`}>{t(l, 'talks.agenda.editItem')}</a>{' '}
               <PostButton
                 request={request}
                 action={`${base}/agenda/${n.item.id}/remove`}
