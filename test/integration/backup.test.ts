@@ -104,6 +104,7 @@ async function fillEveryTable(db: TestDb): Promise<void> {
   );
   await fillTalksAndLinks(q, { user, org, person });
   await fillAid(q, { user, org });
+  await fillFund(db, { user, org });
   expect(await counts('users')).toBeGreaterThan(0);
 }
 
@@ -238,6 +239,40 @@ async function fillAid(
     `INSERT INTO aid_capacity (org_id, as_of, children_available, children_used, women_available, total_available, total_used) VALUES ($1, '2026-11-20', 40, 12, 60, 150, 60)`,
     [ids.org],
   );
+}
+
+/** Fund tables through the use cases, so that the restored ledger still verifies: one row in each. */
+async function fillFund(db: TestDb, ids: { user: string; org: string }): Promise<void> {
+  const fund = await import('../../src/modules/fund/index.ts');
+  const actor = {
+    userId: ids.user,
+    email: 'olena@example.org',
+    name: 'Olena',
+    roles: [{ role: 'treasurer' as const, scopeOrgId: null }],
+    mfa: true,
+  };
+  const ctx = {
+    db: db.db,
+    actor,
+    locale: 'en' as const,
+    now: new Date('2025-03-04T05:06:07.891Z'),
+    requestId: 'fill',
+  };
+  const base = { amountMinor: 5_000_000_00, currency: 'EUR' };
+  await fund.recordPledge(ctx, { ...base, contributorOrgId: ids.org, idempotencyKey: 'fill-pledge' });
+  await fund.recordContribution(ctx, {
+    ...base,
+    contributorOrgId: ids.org,
+    idempotencyKey: 'fill-contribution',
+    memo: 'Привіт, «fund» 🕊',
+  });
+  await fund.commitGrant(ctx, { ...base, communityOrgId: ids.org, idempotencyKey: 'fill-grant' });
+  const waiting = await fund.disburseGrant(ctx, {
+    ...base,
+    communityOrgId: ids.org,
+    idempotencyKey: 'fill-disbursement',
+  });
+  if (waiting.status !== 'pending_approval') throw new Error('expected a disbursement waiting for approval');
 }
 
 describe('backup and restore', () => {
