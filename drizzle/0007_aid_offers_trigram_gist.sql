@@ -1,0 +1,2 @@
+DROP INDEX "aid_offers_open_item_trgm_idx";--> statement-breakpoint
+CREATE INDEX "aid_offers_open_item_trgm_gist_idx" ON "aid_offers" USING gist ("item_norm" gist_trgm_ops) WHERE status = 'open' AND total > allocated;
