@@ -19,16 +19,16 @@ export interface Proposal {
 
 // How many candidates each prefilter hands to the ranking: enough for good proposals, few enough to rank in a few ms.
 const EXACT_LIMIT = 100;
-const SIMILAR_LIMIT = 150;
-const NEAR_LIMIT = 150;
-const CATEGORY_LIMIT = 50;
+const SIMILAR_LIMIT = 60;
+const NEAR_LIMIT = 100;
+const CATEGORY_LIMIT = 40;
 
 /** Open offers with something left: the condition of the partial indexes, repeated so that the planner uses them. */
 const OPEN = sql.raw(`f.status = 'open' AND f.total > f.allocated`);
 
 /**
  * Offers proposed for a need, best first. Candidates come from four index-backed prefilters
- * (exact item, similar spelling by trigram, same cluster nearest first, same cluster earliest
+ * (exact item, nearest spellings by trigram distance, same cluster nearest first, same cluster earliest
  * available), then one ranking over at most a few hundred rows:
  *   item fit (exact 1, trigram similarity, same cluster only 0.2) × 0.45
  * + same cluster × 0.15 + in time × 0.15 + nearness 1/(1 + km/250) × 0.25,
@@ -75,12 +75,12 @@ export async function proposeOffers(
       WITH cand AS (
         (SELECT f.id FROM aid_offers f WHERE ${OPEN} AND f.item_norm = ${need.item_norm} LIMIT ${EXACT_LIMIT})
         UNION
-        (SELECT f.id FROM aid_offers f WHERE ${OPEN} AND f.item_norm % ${need.item_norm}
-          ORDER BY similarity(f.item_norm, ${need.item_norm}) DESC LIMIT ${SIMILAR_LIMIT})
+        (SELECT f.id FROM aid_offers f WHERE ${OPEN}
+          ORDER BY f.item_norm <-> ${need.item_norm} LIMIT ${SIMILAR_LIMIT})
         ${near}
         UNION
         (SELECT f.id FROM aid_offers f WHERE ${OPEN} AND f.category = ${need.category}
-          ORDER BY f.available_from NULLS FIRST LIMIT ${CATEGORY_LIMIT})
+          ORDER BY f.available_from LIMIT ${CATEGORY_LIMIT})
       ),
       scored AS (
         SELECT f.*, o.name AS offerer_name,
@@ -88,8 +88,8 @@ export async function proposeOffers(
                ELSE similarity(f.item_norm, ${need.item_norm}) END AS sim,
           ${distance} AS km,
           (${need.needed_by}::date IS NULL OR f.available_from IS NULL OR f.available_from <= ${need.needed_by}::date) AS in_time
-        FROM cand JOIN aid_offers f ON f.id = cand.id LEFT JOIN organisations o ON o.id = f.offerer_org_id
-        WHERE ${OPEN} AND (f.kind = 'money' OR lower(f.unit) = ${need.unit})
+        FROM aid_offers f LEFT JOIN organisations o ON o.id = f.offerer_org_id
+        WHERE f.id = ANY(ARRAY(SELECT id FROM cand)) AND ${OPEN} AND (f.kind = 'money' OR lower(f.unit) = ${need.unit})
       )
       SELECT *, available_from::text AS available_from,
         0.45 * CASE WHEN sim = 1.0 THEN 1.0 WHEN sim >= 0.3 THEN sim WHEN category = ${need.category} THEN 0.2 ELSE 0 END
