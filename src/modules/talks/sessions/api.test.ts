@@ -229,6 +229,27 @@ describe('series and sessions', () => {
     const badDate = await api(staff, 'POST', `/sessions/${s.id}/copy`, { startsAt: '2031-02-30T10:00:00Z' });
     expect(badDate.statusCode).toBe(400);
   });
+  it('refuses a contribution with an unknown organisation or agenda item, writing nothing', async () => {
+    const s = await newSession();
+    const before = await count('talks_contributions');
+    const badOrg = await api(staff, 'POST', `/sessions/${s.id}/contributions`, {
+      organisationId: '00000000-0000-4000-8000-000000000004',
+      body: { en: 'x' },
+    });
+    expect(badOrg.statusCode).toBe(422);
+    expect(badOrg.json().error).toMatchObject({
+      code: 'unknown_reference',
+      details: { field: 'organisationId' },
+    });
+    const badItem = await api(staff, 'POST', `/sessions/${s.id}/contributions`, {
+      agendaItemId: '00000000-0000-4000-8000-000000000005',
+      body: { en: 'x' },
+    });
+    expect(badItem.statusCode).toBe(422);
+    const empty = await api(staff, 'POST', `/sessions/${s.id}/contributions`, { body: { en: '   ' } });
+    expect(empty.statusCode).toBe(400);
+    expect(await count('talks_contributions')).toBe(before);
+  });
 });
 
 describe('who sees what', () => {
@@ -334,10 +355,12 @@ describe('registration', () => {
     expect(cancel.statusCode, cancel.body).toBe(200);
     expect(cancel.json()).toMatchObject({ status: 'cancelled', promoted: [rb.json().id] });
     expect((await api(b, 'GET', `/sessions/${s.id}`)).json().registration.mine.status).toBe('registered');
-    const mail = await t.database.db.execute<{ to: string }>(
-      sql`SELECT "to" FROM outbox WHERE "to" = ${b.email}`,
+    const mail = await t.database.db.execute<{ subject: string; text: string }>(
+      sql`SELECT subject, text FROM outbox WHERE "to" = ${b.email}`,
     );
     expect(mail.rows).toHaveLength(1);
+    expect(mail.rows[0].subject).toBe('A seat is yours: Session');
+    expect(mail.rows[0].text).toContain(`/talks/sessions/${s.id}`);
   });
 
   it('gives the last seat to exactly one of two people registering at once', async () => {

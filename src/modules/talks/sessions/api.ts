@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { publicUrl } from '../../../core/auth/onboarding.ts';
 import { cachedJson } from '../../../core/cache/cached.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { participantRoles, sessionFormats, sessionStatuses } from '../schema.ts';
@@ -127,7 +128,7 @@ const contributionBody = z
 /** The sessions' JSON API: `/api/v1/talks/series…` and `/api/v1/talks/sessions…`. */
 export async function sessionsApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const deps = { mailer: services.mailer };
+  const deps = { mailer: services.mailer, baseUrl: publicUrl(services.config) };
 
   // ---- Series ----
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { publicUrl } from '../../../core/auth/onboarding.ts';
 import { cachedPage } from '../../../core/cache/cached.ts';
 import type { Ctx } from '../../../core/context.ts';
 import { AppError, isAppError } from '../../../core/errors.ts';
@@ -188,7 +189,7 @@ async function orgNames(db: Ctx['db'], ids: string[], locale: FastifyRequest['lo
 
 export async function sessionPages(app: FastifyInstance, services: AppServices): Promise<void> {
   const hide = { schema: { hide: true } };
-  const deps = { mailer: services.mailer };
+  const deps = { mailer: services.mailer, baseUrl: publicUrl(services.config) };
 
   // ---- The Talks home and series ----
 

@@ -3,14 +3,13 @@ import { audit } from '../../../core/audit/audit.ts';
 import type { Ctx } from '../../../core/context.ts';
 import { inTransaction } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
-import type { Mailer } from '../../../core/mail/mailer.ts';
 import { isStaff, scopedOrgIds } from '../../../core/policy/policy.ts';
 import { checkRead, checkWrite, requireStaff } from './access.ts';
 import { parseInput, registrationInput, uuid } from './input.ts';
 import { pgCode, type Registration, registrationColumns, registrationJoins } from './rows.ts';
 import { checkOrganisation } from './service-series.ts';
 import { loadVisibleSession, lockSession } from './service-sessions.ts';
-import { fillFromWaitlist } from './waitlist.ts';
+import { fillFromWaitlist, type MailDeps } from './waitlist.ts';
 
 /**
  * Registration for physical and hybrid sessions: a seat while the capacity lasts, then the
@@ -83,7 +82,7 @@ export async function registerForSession(
 export async function cancelRegistration(
   ctx: Ctx,
   input: { sessionId: string; registrationId: string },
-  deps: { mailer?: Mailer } = {},
+  deps: MailDeps = {},
 ): Promise<Registration & { promoted: string[] }> {
   const actor = checkWrite(ctx);
   return inTransaction(ctx.db, async (tx) => {
@@ -100,7 +99,7 @@ export async function cancelRegistration(
       before: { status: before.status },
       after: { status: 'cancelled', sessionId: session.id },
     });
-    const promoted = await fillFromWaitlist(ctx, tx, session, deps.mailer);
+    const promoted = await fillFromWaitlist(ctx, tx, session, deps);
     const after = (await findRegistration(ctx, tx, session.id, before.id))!;
     return { ...after, promoted };
   });

@@ -3,7 +3,6 @@ import { audit } from '../../../core/audit/audit.ts';
 import type { Ctx } from '../../../core/context.ts';
 import { type DbOrTx, inTransaction, type Tx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
-import type { Mailer } from '../../../core/mail/mailer.ts';
 import { isStaff } from '../../../core/policy/policy.ts';
 import type { SessionStatus } from '../schema.ts';
 import { checkRead, contributingOrgs, requireStaff } from './access.ts';
@@ -21,7 +20,7 @@ import {
 import { jsonb, type Session, sessionColumns, textArray } from './rows.ts';
 import { checkOrganisation, findSeries } from './service-series.ts';
 import { contentVisibleSql, visibleSessionSql } from './visibility.ts';
-import { fillFromWaitlist } from './waitlist.ts';
+import { fillFromWaitlist, type MailDeps } from './waitlist.ts';
 
 /** The status workflow: which status may follow which. */
 export const transitions: Record<SessionStatus, SessionStatus[]> = {
@@ -97,7 +96,7 @@ export async function createSession(ctx: Ctx, input: SessionInput): Promise<Sess
 export async function updateSession(
   ctx: Ctx,
   input: SessionUpdateInput,
-  deps: { mailer?: Mailer } = {},
+  deps: MailDeps = {},
 ): Promise<Session> {
   requireStaff(ctx);
   const v = parseInput(sessionUpdateInput, input);
@@ -132,7 +131,7 @@ export async function updateSession(
     await tx.execute(sql`UPDATE talks_sessions SET ${sql.join(sets, sql`, `)} WHERE id = ${v.id}`);
     const after = (await findSession(tx, v.id))!;
     await audit(tx, ctx, { action: 'update', entity: 'talks_session', entityId: v.id, before, after });
-    await fillFromWaitlist(ctx, tx, after, deps.mailer);
+    await fillFromWaitlist(ctx, tx, after, deps);
     return after;
   });
 }

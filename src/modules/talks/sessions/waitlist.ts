@@ -2,7 +2,14 @@ import { sql } from 'drizzle-orm';
 import { audit } from '../../../core/audit/audit.ts';
 import type { Ctx } from '../../../core/context.ts';
 import type { Tx } from '../../../core/db/tx.ts';
+import { isLocale, pick, t } from '../../../core/i18n/i18n.ts';
 import type { Mailer } from '../../../core/mail/mailer.ts';
+
+/** What a change needs to tell people: the outbox, and the address of the platform for links. */
+export interface MailDeps {
+  mailer?: Mailer;
+  baseUrl?: string;
+}
 
 /**
  * Move people up from the waitlist, oldest first, while seats are free. The caller holds the
@@ -13,18 +20,24 @@ export async function fillFromWaitlist(
   ctx: Ctx,
   tx: Tx,
   session: { id: string; capacity: number | null; title: Record<string, string> },
-  mailer?: Mailer,
+  deps: MailDeps = {},
 ): Promise<string[]> {
   const free = sql`CASE WHEN ${session.capacity}::int IS NULL THEN 2147483647
     ELSE greatest(${session.capacity}::int - (SELECT count(*) FROM talks_registrations
       WHERE session_id = ${session.id} AND status = 'registered'), 0) END`;
-  const r = await tx.execute<{ id: string; user_id: string; email: string | null }>(sql`
+  const r = await tx.execute<{
+    id: string;
+    user_id: string;
+    email: string | null;
+    locale: string | null;
+  }>(sql`
     WITH next AS (
       SELECT id FROM talks_registrations WHERE session_id = ${session.id} AND status = 'waitlisted'
       ORDER BY queued_at, id LIMIT (${free}))
     UPDATE talks_registrations g SET status = 'registered', updated_at = ${ctx.now.toISOString()}
     FROM next WHERE g.id = next.id
-    RETURNING g.id, g.user_id, (SELECT email FROM users WHERE id = g.user_id) AS email`);
+    RETURNING g.id, g.user_id, (SELECT email FROM users WHERE id = g.user_id) AS email,
+      (SELECT locale FROM users WHERE id = g.user_id) AS locale`);
   for (const row of r.rows) {
     await audit(tx, ctx, {
       action: 'promote_from_waitlist',
@@ -33,12 +46,14 @@ export async function fillFromWaitlist(
       before: { status: 'waitlisted' },
       after: { status: 'registered', sessionId: session.id, userId: row.user_id },
     });
-    if (mailer && row.email) {
-      const title = session.title.en ?? Object.values(session.title)[0] ?? '';
-      await mailer.enqueue(tx, {
+    if (deps.mailer && row.email) {
+      // In the language the person chose for mail, with the session's title in it when there is one.
+      const locale = isLocale(row.locale) ? row.locale : 'en';
+      const title = pick(session.title, locale).text;
+      await deps.mailer.enqueue(tx, {
         to: row.email,
-        subject: `A seat is yours: ${title}`,
-        text: `Someone cancelled, and you have moved up from the waitlist: you are now registered for "${title}".\n`,
+        subject: t(locale, 'talks.mail.promotedSubject', { title }),
+        text: `${t(locale, 'talks.mail.promotedBody', { title, url: `${deps.baseUrl ?? ''}/talks/sessions/${session.id}` })}\n`,
       });
     }
   }
