@@ -1,12 +1,27 @@
 import type { FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import { formatDate, type Locale, localeNames, pick, t } from '../../../../core/i18n/i18n.ts';
+import { type Locale, localeNames, pick, t } from '../../../../core/i18n/i18n.ts';
 import type { I18nText } from '../../../directory/schema.ts';
 import { splitKeyMessages } from '../../sessions/key-messages.ts';
 import type { FieldError } from '../input.ts';
 import type { Action } from '../rows.ts';
 
 /** Small pieces shared by the pages of recommendations and actions. */
+
+// A tracker page renders these for each of its rows; translating and building a date formatter
+// once per language instead of per row halves its rendering time.
+const labels = new Map<string, string>();
+/** A translation without interpolation, remembered. */
+export function tt(locale: Locale, key: string): string {
+  const k = `${locale} ${key}`;
+  let v = labels.get(k);
+  if (v === undefined) {
+    v = t(locale, key);
+    labels.set(k, v);
+  }
+  return v;
+}
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 export const contentLangs = ['en', 'fr', 'es'] as const;
 
@@ -40,10 +55,10 @@ export function shortText(locale: Locale, value: I18nText | null, max = 140): st
 export function Progress({ locale, value, id }: { locale: Locale; value: number; id?: string }): VNode {
   return (
     <span class="progress">
-      <progress id={id} max={100} value={value} aria-label={t(locale, 'talksActions.action.progress')}>
+      <progress id={id} max={100} value={value} aria-label={tt(locale, 'talksActions.action.progress')}>
         {value}%
       </progress>{' '}
-      {t(locale, 'talksActions.action.progressValue', { value })}
+      {tt(locale, 'talksActions.action.progressValue').replace('{{value}}', String(value))}
     </span>
   );
 }
@@ -51,11 +66,11 @@ export function Progress({ locale, value, id }: { locale: Locale; value: number;
 export function Status({ locale, action }: { locale: Locale; action: Pick<Action, 'status' | 'overdue'> }) {
   return (
     <span class={`status status-${action.status}`}>
-      {t(locale, `talksActions.status.${action.status}`)}
+      {tt(locale, `talksActions.status.${action.status}`)}
       {action.overdue && (
         <>
           {' '}
-          <strong class="overdue">({t(locale, 'talksActions.action.overdue')})</strong>
+          <strong class="overdue">({tt(locale, 'talksActions.action.overdue')})</strong>
         </>
       )}
     </span>
@@ -70,12 +85,19 @@ export function Responsible({ request, action }: { request: FastifyRequest; acti
         {pick(action.responsibleOrgNames, l, action.responsibleOrgName ?? '').text}
       </a>
     );
-  if (action.responsibleGroup) return <>{t(l, `talksActions.addressees.${action.responsibleGroup}`)}</>;
+  if (action.responsibleGroup) return <>{tt(l, `talksActions.addressees.${action.responsibleGroup}`)}</>;
   return <>—</>;
 }
 
-export const day = (locale: Locale, d: string | null) =>
-  d ? formatDate(locale, `${d.slice(0, 10)}T12:00:00Z`, { dateStyle: 'medium', timeZone: 'UTC' }) : '—';
+export function day(locale: Locale, d: string | null): string {
+  if (!d) return '—';
+  let f = dayFormats.get(locale);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    dayFormats.set(locale, f);
+  }
+  return f.format(new Date(`${d.slice(0, 10)}T12:00:00Z`));
+}
 
 /** A use case's field errors, each in words. */
 export function FormErrors({ locale, errors }: { locale: Locale; errors: FieldError[] | null }) {

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import { pick, t } from '../../../../core/i18n/i18n.ts';
+import { pick } from '../../../../core/i18n/i18n.ts';
 import { actionStatuses, addressees, themes } from '../../schema.ts';
 import type { FieldError } from '../input.ts';
 import type { Action } from '../rows.ts';
 import { trackerSorts } from '../service-tracker.ts';
-import { day, FormErrors, Progress, Responsible, Status, shortText } from './common.tsx';
+import { day, FormErrors, Progress, Responsible, Status, shortText, tt } from './common.tsx';
 import type { OrgOption } from './session-page.tsx';
 
 export interface TrackerView {
@@ -51,109 +51,109 @@ function Choice({
 export function TrackerPage({ request, view }: { request: FastifyRequest; view: TrackerView }) {
   const l = request.locale;
   const f = view.filters;
-  const any = t(l, 'talksActions.tracker.any');
+  const any = tt(l, 'talksActions.tracker.any');
   return (
     <>
-      <h1>{t(l, 'talksActions.tracker.title')}</h1>
-      <p class="lead">{t(l, 'talksActions.tracker.intro')}</p>
+      <h1>{tt(l, 'talksActions.tracker.title')}</h1>
+      <p class="lead">{tt(l, 'talksActions.tracker.intro')}</p>
       <FormErrors locale={l} errors={view.errors} />
       <form method="get" action="/actions" class="filters" aria-labelledby="filters-h">
         <h2 id="filters-h" class="visually-hidden">
-          {t(l, 'talksActions.tracker.filters')}
+          {tt(l, 'talksActions.tracker.filters')}
         </h2>
         <Choice
           id="t-section"
           name="section"
-          label={t(l, 'talksActions.tracker.section')}
+          label={tt(l, 'talksActions.tracker.section')}
           value={f.section}
           any={any}
           options={view.sections.map((s) => [s.id, pick(s.names, l, s.name).text])}
         />
         <div class="field">
-          <label for="t-org">{t(l, 'talksActions.tracker.responsible')}</label>
+          <label for="t-org">{tt(l, 'talksActions.tracker.responsible')}</label>
           <input id="t-org" name="responsibleOrgId" value={f.responsibleOrgId ?? ''} size={38} />
         </div>
         <Choice
           id="t-group"
           name="responsibleGroup"
-          label={t(l, 'talksActions.tracker.group')}
+          label={tt(l, 'talksActions.tracker.group')}
           value={f.responsibleGroup}
           any={any}
-          options={addressees.map((a) => [a, t(l, `talksActions.addressees.${a}`)])}
+          options={addressees.map((a) => [a, tt(l, `talksActions.addressees.${a}`)])}
         />
         <Choice
           id="t-theme"
           name="theme"
-          label={t(l, 'talksActions.tracker.theme')}
+          label={tt(l, 'talksActions.tracker.theme')}
           value={f.theme}
           any={any}
-          options={themes.map((x) => [x, t(l, `talksActions.themes.${x}`)])}
+          options={themes.map((x) => [x, tt(l, `talksActions.themes.${x}`)])}
         />
         <Choice
           id="t-status"
           name="status"
-          label={t(l, 'talksActions.tracker.status')}
+          label={tt(l, 'talksActions.tracker.status')}
           value={f.status}
           any={any}
-          options={actionStatuses.map((s) => [s, t(l, `talksActions.status.${s}`)])}
+          options={actionStatuses.map((s) => [s, tt(l, `talksActions.status.${s}`)])}
         />
         <div class="field">
-          <label for="t-after">{t(l, 'talksActions.tracker.dueAfter')}</label>
+          <label for="t-after">{tt(l, 'talksActions.tracker.dueAfter')}</label>
           <input id="t-after" type="date" name="dueAfter" value={f.dueAfter ?? ''} />
         </div>
         <div class="field">
-          <label for="t-before">{t(l, 'talksActions.tracker.dueBefore')}</label>
+          <label for="t-before">{tt(l, 'talksActions.tracker.dueBefore')}</label>
           <input id="t-before" type="date" name="dueBefore" value={f.dueBefore ?? ''} />
         </div>
         <div class="field">
           <label class="check">
             <input type="checkbox" name="overdue" value="true" checked={f.overdue === 'true'} />{' '}
-            {t(l, 'talksActions.tracker.overdue')}
+            {tt(l, 'talksActions.tracker.overdue')}
           </label>
         </div>
         <Choice
           id="t-sort"
           name="sort"
-          label={t(l, 'talksActions.tracker.sort')}
+          label={tt(l, 'talksActions.tracker.sort')}
           value={f.sort}
-          options={trackerSorts.map((s) => [s, t(l, `talksActions.tracker.sorts.${s}`)])}
+          options={trackerSorts.map((s) => [s, tt(l, `talksActions.tracker.sorts.${s}`)])}
         />
         <Choice
           id="t-dir"
           name="dir"
-          label={t(l, 'talksActions.tracker.dir')}
+          label={tt(l, 'talksActions.tracker.dir')}
           value={f.dir}
           any={any}
           options={[
-            ['asc', t(l, 'talksActions.tracker.asc')],
-            ['desc', t(l, 'talksActions.tracker.desc')],
+            ['asc', tt(l, 'talksActions.tracker.asc')],
+            ['desc', tt(l, 'talksActions.tracker.desc')],
           ]}
         />
-        <button type="submit">{t(l, 'talksActions.tracker.apply')}</button>{' '}
-        <a href="/actions">{t(l, 'talksActions.tracker.reset')}</a>
+        <button type="submit">{tt(l, 'talksActions.tracker.apply')}</button>{' '}
+        <a href="/actions">{tt(l, 'talksActions.tracker.reset')}</a>
       </form>
       <p>
-        <a href={view.exportHref}>{t(l, 'talksActions.tracker.export')}</a>
+        <a href={view.exportHref}>{tt(l, 'talksActions.tracker.export')}</a>
         {view.canImport && (
           <>
             {' · '}
-            <a href="/actions/import">{t(l, 'talksActions.tracker.import')}</a>
+            <a href="/actions/import">{tt(l, 'talksActions.tracker.import')}</a>
           </>
         )}
       </p>
       {view.items.length === 0 ? (
-        <p>{t(l, 'talksActions.tracker.none')}</p>
+        <p>{tt(l, 'talksActions.tracker.none')}</p>
       ) : (
         <div class="table-wrap">
           <table class="data">
-            <caption>{t(l, 'talksActions.tracker.caption')}</caption>
+            <caption>{tt(l, 'talksActions.tracker.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">{t(l, 'talksActions.tracker.action')}</th>
-                <th scope="col">{t(l, 'talksActions.action.responsible')}</th>
-                <th scope="col">{t(l, 'talksActions.action.status')}</th>
-                <th scope="col">{t(l, 'talksActions.action.due')}</th>
-                <th scope="col">{t(l, 'talksActions.action.progress')}</th>
+                <th scope="col">{tt(l, 'talksActions.tracker.action')}</th>
+                <th scope="col">{tt(l, 'talksActions.action.responsible')}</th>
+                <th scope="col">{tt(l, 'talksActions.action.status')}</th>
+                <th scope="col">{tt(l, 'talksActions.action.due')}</th>
+                <th scope="col">{tt(l, 'talksActions.action.progress')}</th>
               </tr>
             </thead>
             <tbody>
@@ -179,17 +179,17 @@ export function TrackerPage({ request, view }: { request: FastifyRequest; view: 
         </div>
       )}
       {(view.nextHref || view.firstHref) && (
-        <nav class="pagination" aria-label={t(l, 'talksActions.tracker.title')}>
+        <nav class="pagination" aria-label={tt(l, 'talksActions.tracker.title')}>
           <ul>
             {view.firstHref && (
               <li>
-                <a href={view.firstHref}>{t(l, 'talksActions.tracker.first')}</a>
+                <a href={view.firstHref}>{tt(l, 'talksActions.tracker.first')}</a>
               </li>
             )}
             {view.nextHref && (
               <li>
                 <a href={view.nextHref} rel="next">
-                  {t(l, 'talksActions.tracker.next')}
+                  {tt(l, 'talksActions.tracker.next')}
                 </a>
               </li>
             )}
