@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalogue, t } from '../../../core/i18n/i18n.ts';
+
+type Tree = { [k: string]: string | Tree };
+const keys = (tree: Tree, prefix = ''): string[] =>
+  Object.entries(tree).flatMap(([k, v]) =>
+    typeof v === 'string' ? [`${prefix}${k}`] : keys(v, `${prefix}${k}.`),
+  );
+const outputs = (lang: string) => keys((loadCatalogue(lang).talksOutputs ?? {}) as Tree).sort();
+
+describe('catalogues of the Talks outputs', () => {
+  it('are complete in French and Spanish, and started in Ukrainian, Russian and Arabic', () => {
+    const en = outputs('en');
+    expect(en.length).toBeGreaterThan(100);
+    expect(outputs('fr')).toEqual(en);
+    expect(outputs('es')).toEqual(en);
+    for (const lang of ['uk', 'ru', 'ar']) {
+      const have = outputs(lang);
+      expect(
+        have.every((k) => en.includes(k)),
+        lang,
+      ).toBe(true);
+      for (const k of [
+        'summary.heading',
+        'summary.partners',
+        'summary.forActionBy',
+        'groups.lrgs',
+        'minutes.title',
+      ]) {
+        expect(have, `${lang} ${k}`).toContain(k);
+      }
+    }
+    expect(t('uk', 'talksOutputs.summary.forActionBy', { who: t('uk', 'talksOutputs.groups.lrgs') })).toBe(
+      'До виконання: МРВ',
+    );
+  });
+});
