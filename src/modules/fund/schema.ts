@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
   check,
   date,
   foreignKey,
@@ -201,4 +202,21 @@ export const fundApprovals = pgTable(
     payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
   },
   (t) => [index('fund_approvals_status_idx').on(t.status, t.requestedAt)],
+);
+
+/**
+ * Net change per currency, month and kind of account (with or without an organisation): the
+ * public chart in a few hundred rows however large the ledger, kept exact by each posting.
+ */
+export const fundMonthlyKinds = pgTable(
+  'fund_monthly_kinds',
+  {
+    currency: text('currency').notNull(),
+    month: date('month').notNull(),
+    accountKind: text('account_kind').notNull().$type<AccountKind>(),
+    withOrg: boolean('with_org').notNull(),
+    net: bigint('net', { mode: 'number' }).notNull().default(0),
+    lineCount: integer('line_count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.currency, t.month, t.accountKind, t.withOrg] })],
 );
