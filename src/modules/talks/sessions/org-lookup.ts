@@ -25,3 +25,18 @@ export async function lookUpOrganisation(
   if (r.rows.length > 1) return { error: 'ambiguous_organisation' };
   return r.rows[0];
 }
+
+/** A person named in a form (exact name, any case, or id), among people not archived. */
+export async function lookUpPerson(
+  db: DbOrTx,
+  text: string,
+): Promise<{ id: string } | { error: 'unknown_person' | 'ambiguous_person' }> {
+  const q = text.trim();
+  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(q);
+  const r = await db.execute<{ id: string }>(sql`
+    SELECT id FROM people WHERE archived_at IS NULL
+      AND ${byId ? sql`id = ${q}` : sql`lower(name) = lower(${q})`} LIMIT 2`);
+  if (r.rows.length === 0) return { error: 'unknown_person' };
+  if (r.rows.length > 1) return { error: 'ambiguous_person' };
+  return r.rows[0];
+}

@@ -121,6 +121,20 @@ describe('a secretariat user runs a session from the pages', () => {
       staff,
     );
     expect(unknown.statusCode).toBe(422);
+    await t.database.db.execute(sql`INSERT INTO people (name) VALUES ('Demo: Pieter V.')`);
+    const person = await post(
+      `${base}/participants`,
+      { participant_org: 'The Hague', participant_person: 'demo: pieter v.', role: 'speaker' },
+      staff,
+    );
+    expect(person.statusCode).toBe(303);
+    expect(text((await get(base, staff)).body)).toContain('The Hague — Demo: Pieter V. (speaker)');
+    const nobody = await post(
+      `${base}/participants`,
+      { participant_person: 'Nobody', role: 'speaker' },
+      staff,
+    );
+    expect(nobody.statusCode).toBe(422);
     expect((await post(`${base}/agenda`, { agenda_title: 'Opening' }, staff)).statusCode).toBe(303);
     const editAgenda = /href="(\/talks\/sessions\/[^"]+\/agenda\/[^"]+\/edit)"/.exec(
       (await get(base, staff)).body,

@@ -11,7 +11,7 @@ import { isStaff, scopedOrgIds } from '../../../core/policy/policy.ts';
 import { renderPage } from '../../../core/ui/layout.tsx';
 import { requireStaff } from './access.ts';
 import { isTimeZone } from './input.ts';
-import { lookUpOrganisation } from './org-lookup.ts';
+import { lookUpOrganisation, lookUpPerson } from './org-lookup.ts';
 import {
   addAgendaItem,
   addContribution,
@@ -514,13 +514,26 @@ export async function sessionPages(app: FastifyInstance, services: AppServices):
     const b = body(request);
     const errors: Errors = {};
     const organisationId = await orgFrom(ctx.db, b, 'participant_org', errors);
-    if (errors.participant_org || !organisationId)
+    let personId: string | null = null;
+    const personText = field(b, 'participant_person');
+    if (personText) {
+      const found = await lookUpPerson(ctx.db, personText);
+      if ('error' in found)
+        throw new AppError('unknown_reference', { field: 'personId', kind: 'person', text: personText });
+      personId = found.id;
+    }
+    if (errors.participant_org || (!organisationId && !personId))
       throw new AppError('unknown_reference', {
         field: 'organisationId',
         kind: 'organisation',
         text: field(b, 'participant_org'),
       });
-    await addParticipant(ctx, { sessionId: idOf(request), organisationId, role: field(b, 'role') as never });
+    await addParticipant(ctx, {
+      sessionId: idOf(request),
+      organisationId,
+      personId,
+      role: field(b, 'role') as never,
+    });
     return redirect(reply, `/talks/sessions/${idOf(request)}`, 'participantAdded');
   });
 

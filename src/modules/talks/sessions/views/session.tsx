@@ -197,6 +197,17 @@ export function SessionPage({ request, data }: { request: FastifyRequest; data: 
                 />
               </div>
               <div class="field">
+                <label for="f-participant_person">{t(l, 'talks.participant.person')}</label>
+                <small id="f-participant_person-help" class="help">
+                  {t(l, 'talks.participant.personHelp')}
+                </small>
+                <input
+                  id="f-participant_person"
+                  name="participant_person"
+                  aria-describedby="f-participant_person-help"
+                />
+              </div>
+              <div class="field">
                 <label for="f-participant_role">{t(l, 'talks.participant.role')}</label>
                 <select id="f-participant_role" name="role">
                   {participantRoles.map((r) => (
