@@ -293,7 +293,7 @@ export function SessionOutcomesPage({
         {outcomes.recommendations.map((r) => (
           <li key={r.id}>
             <article aria-labelledby={`rec-${r.id}`}>
-              <h2 id={`rec-${r.id}`} class="h3">
+              <h2 id={`rec-${r.id}`}>
                 <RichText request={request} value={r.text} />
               </h2>
               <dl>
