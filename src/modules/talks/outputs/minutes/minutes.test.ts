@@ -202,6 +202,17 @@ describe('minutes', () => {
     expect(r.statusCode).toBe(404);
   });
 
+  it('lets one of two saves from the same version through, and refuses the other whole', async () => {
+    const current = (await api('GET', '', staff)).json().currentVersion;
+    const before = await versions();
+    const [a, b] = await Promise.all([
+      api('POST', '/versions', staff, { body: { en: 'Edit A' }, baseVersion: current }),
+      api('POST', '/versions', staff, { body: { en: 'Edit B' }, baseVersion: current }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
+    expect(await versions()).toBe(before + 1);
+  });
+
   it('keeps the minutes of a draft session hidden', async () => {
     expect(
       (await t.app.inject({ method: 'GET', url: `/talks/sessions/${draftSession}/minutes` })).statusCode,

@@ -106,7 +106,8 @@ export async function minutesPages(app: FastifyInstance): Promise<void> {
         sessionId: request.params.id,
         body: { ...current, [lang]: str(f.text).replace(/\r\n/g, '\n') },
         note: str(f.note) || null,
-        baseVersion: str(f.baseVersion) as unknown as number,
+        // A form without its base version must not pass for version 0.
+        baseVersion: /^\d+$/.test(str(f.baseVersion)) ? Number(f.baseVersion) : -1,
       });
     }),
   );
