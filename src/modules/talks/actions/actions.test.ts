@@ -102,6 +102,26 @@ describe('recommendations and actions', () => {
       staff,
     );
     expect(empty.statusCode).toBe(400);
+
+    const edited = await send(
+      'PATCH',
+      `/api/v1/talks/recommendations/${rec.id}`,
+      { version: rec.version, sourceOrgIds: [orgA], themes: ['humanitarian_corridors', 'displaced_people'] },
+      staff,
+    );
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json().sources.map((x: { name: string }) => x.name)).toEqual(['Lviv']);
+    const stale = await send(
+      'PATCH',
+      `/api/v1/talks/recommendations/${rec.id}`,
+      { version: rec.version, themes: [] },
+      staff,
+    );
+    expect(stale.statusCode).toBe(409);
+    expect((await get(`/api/v1/talks/recommendations/${rec.id}`)).json().themes).toEqual([
+      'humanitarian_corridors',
+      'displaced_people',
+    ]);
   });
 
   it('rolls progress up three levels, weighted and plain, in the same transaction as the change', async () => {

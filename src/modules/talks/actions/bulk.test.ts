@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { adminActor, loginAs, type SignedIn } from '../../../../test/support/auth.ts';
 import { createAction } from './service-actions.ts';
+import { applyBulkUpdate, previewBulkUpdate } from './service-bulk.ts';
+import { addActionUpdate } from './service-updates.ts';
 import { multipart, org, session } from './test-fixtures.ts';
 
 describe('bulk progress update from CSV', () => {
@@ -187,6 +189,21 @@ over two lines",2022-06-03`,
       sql`SELECT 1 FROM talks_action_imports WHERE created_by IS NULL`,
     );
     expect(count.rows).toHaveLength(0);
+  });
+
+  it('applies while single updates run on the same family of actions, without deadlock or lost progress', async () => {
+    const ctx = t.ctx(staff.actor);
+    const csv = `action_id,status,progress,note,date\n${a.kid1},accepted,30,,2022-09-01\n`;
+    const preview = await previewBulkUpdate(ctx, { filename: 'race.csv', content: csv });
+    await Promise.all([
+      applyBulkUpdate(ctx, preview.id),
+      addActionUpdate(ctx, a.kid2, { happenedOn: '2022-09-01', progress: 90 }),
+      addActionUpdate(ctx, a.one, { happenedOn: '2022-09-01', note: 'Meanwhile' }),
+    ]);
+    const by = Object.fromEntries((await state()).map((r) => [r.id, r]));
+    expect(by[a.kid1].progress).toBe(30);
+    expect(by[a.kid2].progress).toBe(90);
+    expect(by[a.parent].progress).toBe(60); // plain: (30 + 90) / 2, whichever committed last
   });
 
   it('works as pages without JavaScript: upload, preview, apply', async () => {
