@@ -5,7 +5,7 @@ import { cachedJson, cachedPage } from '../../../../core/cache/cached.ts';
 import type { AppServices } from '../../../../core/http/types.ts';
 import { locales } from '../../../../core/i18n/i18n.ts';
 import { renderPage } from '../../../../core/ui/layout.tsx';
-import { errorResponse } from '../schemas.ts';
+import { errors } from '../schemas.ts';
 import { renderDocx } from './docx.ts';
 import { SummaryPage } from './html.tsx';
 import { loadSummary } from './load.ts';
@@ -94,7 +94,7 @@ export async function summaryRoutes(fastify: FastifyInstance, _services: AppServ
           'The public summary of a session as data (published sessions; staff and participants also before), in `lang`, each part saying which language it is shown in',
         params: z.object({ id: z.uuid() }).strict(),
         querystring: z.object({ lang: z.enum(locales).optional() }).strict(),
-        response: { 200: summaryModelSchema, 400: errorResponse, 404: errorResponse },
+        response: { 200: summaryModelSchema, ...errors },
       },
     },
     async (request, reply) =>
