@@ -3,6 +3,7 @@ import type { Ctx } from '../../core/context.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import type { Jobs } from '../../core/jobs/jobs.ts';
 import { actionsRoutes } from './actions/index.ts';
+import { seedFoundingActions } from './actions/seed.ts';
 import { registerTalksOutputsJobs, talksOutputsRoutes } from './outputs/index.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 import { type FoundingSession, seedFoundingSession } from './sessions/seed.ts';
@@ -35,5 +36,6 @@ export type { FoundingSession };
  */
 export async function seedTalksDemo(ctx: Ctx): Promise<FoundingSession> {
   const founding = await seedFoundingSession(ctx);
+  await seedFoundingActions(ctx, founding);
   return founding;
 }
