@@ -27,7 +27,8 @@ describe('demo recommendations and actions of the founding session', () => {
     expect(session).toHaveLength(1);
     const page = await t.app.inject({ url: `/talks/sessions/${session[0].id}/recommendations` });
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<strong>avoid bipolarity in reconstruction</strong>');
+    expect(page.body).toContain('<strong>first respondents</strong>');
+    expect(page.body).toContain('avoid bipolarity in reconstruction');
     const tracker = (await t.app.inject({ url: '/api/v1/talks/actions?responsibleGroup=lrgs' })).json();
     expect(tracker.items.length).toBeGreaterThanOrEqual(4);
     await seedTalksDemo(t.ctx());
