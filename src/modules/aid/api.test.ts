@@ -303,3 +303,73 @@ describe('aid pages without JavaScript', () => {
     expect(listed.json().items[0].other).toMatchObject({ kind: 'aid.need', url: `/aid/needs/${a.id}` });
   });
 });
+
+describe('shipment forms without JavaScript', () => {
+  it('the centre ships allocated goods; the community confirms what arrived', async () => {
+    const need = await json(member, 'POST', '/api/v1/aid/needs', {
+      communityOrgId: places.kharkiv,
+      category: 'health',
+      item: 'First aid kits',
+      quantity: 20,
+      unit: 'boxes',
+      priority: 'high',
+    });
+    const offer = await json(coordinator, 'POST', '/api/v1/aid/offers', {
+      kind: 'goods',
+      offererOrgId: places.lviv,
+      category: 'health',
+      item: 'First aid kits',
+      quantity: 20,
+      unit: 'boxes',
+    });
+    const needId = need.json().id;
+    const allocated = await postForm(
+      t,
+      '/aid/allocations',
+      { needId, offerId: offer.json().id, quantity: '20' },
+      coordinator.headers(),
+    );
+    expect(allocated.statusCode, allocated.body.slice(0, 500)).toBe(303);
+    const form = await t.app.inject({
+      url: `/aid/shipments/new?needId=${needId}`,
+      headers: coordinator.headers(),
+    });
+    expect(form.statusCode).toBe(200);
+    const allocationId = /name="items\[0\]\[allocationId\]" value="([0-9a-f-]{36})"/.exec(form.body)?.[1];
+    expect(allocationId).toBeDefined();
+    const created = await postForm(
+      t,
+      '/aid/shipments',
+      {
+        needId,
+        corridorId: corridorId,
+        reference: 'SH-form',
+        'items[0][allocationId]': allocationId!,
+        'items[0][quantity]': '20',
+      },
+      coordinator.headers(),
+    );
+    expect(created.statusCode, /error-summary[\s\S]{0,600}/.exec(created.body)?.[0]).toBe(303);
+    const shipmentUrl = created.headers.location as string;
+    const page = await t.app.inject({ url: shipmentUrl, headers: coordinator.headers() });
+    const version = /name="version" value="(\d+)"/.exec(page.body)?.[1];
+    const dispatched = await postForm(
+      t,
+      `${shipmentUrl}/transition`,
+      { action: 'dispatch', version: version! },
+      coordinator.headers(),
+    );
+    expect(dispatched.statusCode).toBe(303);
+    const mine = await t.app.inject({ url: shipmentUrl, headers: member.headers() });
+    const itemId = /name="items\[0\]\[shipmentItemId\]" value="([0-9a-f-]{36})"/.exec(mine.body)?.[1];
+    const confirmed = await postForm(
+      t,
+      `${shipmentUrl}/delivery`,
+      { 'items[0][shipmentItemId]': itemId!, 'items[0][receivedQty]': '17', note: 'Three missing' },
+      member.headers(),
+    );
+    expect(confirmed.statusCode, confirmed.body.slice(0, 500)).toBe(303);
+    const after = await json(null, 'GET', `/api/v1/aid/needs/${needId}`);
+    expect(after.json()).toMatchObject({ status: 'partly_delivered', deliveredQty: 17, lacking: 3 });
+  });
+});

@@ -81,8 +81,17 @@ const requireSignedIn = (request: FastifyRequest) => {
   if (!request.actor) throw new AppError('unauthenticated');
 };
 
-/** Items of a form as qs parses them: `items[0][x]` is an array, past 20 items an object. */
-const itemsOf = (body: Body): Body[] => Object.values((body.items ?? {}) as Record<string, Body>);
+/** Rows of a form sent as `items[0][field]` (the body parser keeps such names flat). */
+function itemsOf(body: Body): Body[] {
+  const rows = new Map<number, Body>();
+  for (const [k, v] of Object.entries(body)) {
+    const m = /^items\[(\d{1,3})\]\[(\w+)\]$/.exec(k);
+    if (!m) continue;
+    const i = Number(m[1]);
+    rows.set(i, { ...rows.get(i), [m[2]]: Array.isArray(v) ? v[0] : v });
+  }
+  return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+}
 
 export async function aidPages(fastify: FastifyInstance, _services: AppServices): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
