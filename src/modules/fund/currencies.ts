@@ -41,10 +41,17 @@ export function parseMajor(text: string, currency: string): number | null {
   return Number(m[1]) * 10 ** digits + Number(frac.padEnd(digits, '0') || '0');
 }
 
+// Making a NumberFormat costs far more than using one: a page of a thousand amounts makes two.
+const formatters = new Map<string, Intl.NumberFormat>();
+
 /** An amount for people: "€1,234.50" in the reader's language. */
 export function formatMoney(minor: number, currency: string, locale: string): string {
   const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits }).format(
-    minor / 10 ** digits,
-  );
+  const key = `${locale} ${currency}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits });
+    formatters.set(key, f);
+  }
+  return f.format(minor / 10 ** digits);
 }

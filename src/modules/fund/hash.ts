@@ -37,13 +37,28 @@ export const sortLines = (lines: HashedTransaction['lines']) =>
         : a.amount - b.amount,
   );
 
-export function transactionHash(prevHash: string, t: HashedTransaction): string {
-  const body = canonicalJson({
+/**
+ * The canonical text of a transaction without its place in the chain: the database appends it
+ * to the previous hash and the place when it takes the chain head, in the same statement.
+ */
+export function transactionBody(t: Omit<HashedTransaction, 'seq'>): string {
+  return canonicalJson({
     ...t,
     postedAt: new Date(t.postedAt).toISOString(),
     lines: sortLines(t.lines).map((l) => [l.accountId, l.currency, l.amount]),
   });
-  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+/** sha256(previous hash, place in the chain, canonical text): what PostgreSQL computes on posting. */
+export function transactionHash(prevHash: string, t: HashedTransaction): string {
+  const { seq, ...rest } = t;
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(String(seq))
+    .update('\n')
+    .update(transactionBody(rest))
+    .digest('hex');
 }
 
 /** The fingerprint of a request, to tell a retry from a different request under the same key. */

@@ -189,10 +189,10 @@ export async function fundSummary(ctx: Ctx, wanted?: string): Promise<FundSummar
     has_org: boolean;
     net: number;
   }>(sql`
-    SELECT to_char(m.month, 'YYYY-MM') AS month, a.kind, (a.org_id IS NOT NULL) AS has_org, sum(m.net)::int8 AS net
-    FROM fund_monthly m JOIN fund_accounts a ON a.id = m.account_id
-    WHERE a.currency = ${currency} AND a.kind IN ('contributor', 'grant', 'disbursed', 'expenditure')
-    GROUP BY 1, 2, 3 ORDER BY 1`);
+    SELECT to_char(month, 'YYYY-MM') AS month, account_kind AS kind, with_org AS has_org, net
+    FROM fund_monthly_kinds
+    WHERE currency = ${currency} AND account_kind IN ('contributor', 'grant', 'disbursed', 'expenditure')
+    ORDER BY month`);
   const byMonth = new Map<string, MonthFigures>();
   for (const r of months.rows) {
     let m = byMonth.get(r.month);

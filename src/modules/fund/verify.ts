@@ -231,6 +231,25 @@ export async function verifyLedger(
       expected: m.summed === null ? 0 : Number(m.summed),
       found: m.kept === null ? null : Number(m.kept),
     });
+  const kinds = await db.execute<{ key: string; kept: number | null; summed: number | null }>(sql`
+    SELECT concat_ws(' ', coalesce(s.currency, k.currency), coalesce(s.month, k.month)::text, coalesce(s.kind, k.account_kind),
+        coalesce(s.with_org, k.with_org)::text) AS key,
+      k.net AS kept, s.total AS summed
+    FROM (SELECT a.currency, date_trunc('month', l.posted_at AT TIME ZONE 'UTC')::date AS month, a.kind,
+            a.org_id IS NOT NULL AS with_org, sum(l.amount)::int8 AS total, count(*)::int AS n
+          FROM fund_lines l JOIN fund_accounts a ON a.id = l.account_id GROUP BY 1, 2, 3, 4) s
+    FULL JOIN fund_monthly_kinds k ON k.currency = s.currency AND k.month = s.month AND k.account_kind = s.kind
+      AND k.with_org = s.with_org
+    WHERE k.net IS DISTINCT FROM s.total OR k.line_count IS DISTINCT FROM s.n
+    ORDER BY 1 LIMIT 1`);
+  const k = kinds.rows[0];
+  if (k)
+    return result({
+      check: 'monthly',
+      reason: `the monthly total by kind of account (${k.key}) differs from the sum of the lines`,
+      expected: k.summed === null ? 0 : Number(k.summed),
+      found: k.kept === null ? null : Number(k.kept),
+    });
   onProgress?.({ phase: 'monthly', done: 1, total: 1 });
   return result();
 }

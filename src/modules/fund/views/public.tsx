@@ -5,6 +5,8 @@ import { formatMoney } from '../currencies.ts';
 import type { FundSummary, LedgerTransaction, Statement } from '../service-reports.ts';
 import { cumulativeMonths, FlowDiagram, flowSides, MonthChart } from './charts.tsx';
 
+const TOP_ROWS = 25;
+
 export const kindLabel = (l: Locale, kind: string) => t(l, `fund.kinds.${kind}`);
 
 export function Money({
@@ -34,6 +36,14 @@ export function FundPage({
   const months = cumulativeMonths(s.months);
   const { sources, uses } = flowSides(s, l);
   const pledgers = s.contributors.filter((c) => c.pledged > 0);
+  // The page stays small on a poor connection: the largest rows, the rest on request (and in the exports).
+  const all = (request.query as { all?: string } | undefined)?.all === '1';
+  const givers = s.contributors.filter((c) => c.contributed !== 0 || c.accountId);
+  const shownGivers = all ? givers : givers.slice(0, TOP_ROWS);
+  const shownCommunities = all ? s.communities : s.communities.slice(0, TOP_ROWS);
+  const more =
+    !all && (givers.length > TOP_ROWS || s.communities.length > TOP_ROWS || pledgers.length > TOP_ROWS);
+  const allHref = `/fund?all=1${s.currencies.length > 1 ? `&currency=${s.currency}` : ''}`;
   return (
     <div class="fund">
       <h1>{t(l, 'fund.title')}</h1>
@@ -185,22 +195,20 @@ export function FundPage({
               </tr>
             </thead>
             <tbody>
-              {s.contributors
-                .filter((c) => c.contributed !== 0 || c.accountId)
-                .map((c) => (
-                  <tr key={c.orgId}>
-                    <th scope="row">
-                      <a href={`/directory/organisations/${c.orgId}`}>{c.name}</a>
-                    </th>
-                    <td class="num">
-                      {c.accountId ? (
-                        <a href={`/fund/accounts/${c.accountId}/statement`}>{m(c.contributed)}</a>
-                      ) : (
-                        m(0)
-                      )}
-                    </td>
-                  </tr>
-                ))}
+              {shownGivers.map((c) => (
+                <tr key={c.orgId}>
+                  <th scope="row">
+                    <a href={`/directory/organisations/${c.orgId}`}>{c.name}</a>
+                  </th>
+                  <td class="num">
+                    {c.accountId ? (
+                      <a href={`/fund/accounts/${c.accountId}/statement`}>{m(c.contributed)}</a>
+                    ) : (
+                      m(0)
+                    )}
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>
@@ -231,7 +239,7 @@ export function FundPage({
                 </tr>
               </thead>
               <tbody>
-                {s.communities.map((c) => (
+                {shownCommunities.map((c) => (
                   <tr key={c.orgId}>
                     <th scope="row">
                       <a href={`/directory/organisations/${c.orgId}`}>{c.name}</a>
@@ -269,7 +277,7 @@ export function FundPage({
                 </tr>
               </thead>
               <tbody>
-                {pledgers.map((c) => (
+                {(all ? pledgers : pledgers.slice(0, TOP_ROWS)).map((c) => (
                   <tr key={c.orgId}>
                     <th scope="row">{c.name}</th>
                     <td class="num">{m(c.pledged)}</td>
@@ -280,6 +288,12 @@ export function FundPage({
           </div>
         )}
       </section>
+
+      {more && (
+        <p>
+          {t(l, 'fund.largest', { count: TOP_ROWS })} <a href={allHref}>{t(l, 'fund.showAll')}</a>
+        </p>
+      )}
 
       <section aria-labelledby="fund-recent">
         <h2 id="fund-recent">{t(l, 'fund.recent.heading')}</h2>
