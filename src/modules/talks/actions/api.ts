@@ -84,6 +84,9 @@ export const exportColumns = [
   'updated_at',
 ];
 
+/** A spreadsheet would run a cell that starts with one of these as a formula. */
+const neutralise = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+
 /** The filtered tracker as CSV rows, in the reader's language, a page at a time. */
 export function trackerCsv(request: FastifyRequest, filters: TrackerFilters): Readable {
   const l = request.locale;
@@ -97,11 +100,13 @@ export function trackerCsv(request: FastifyRequest, filters: TrackerFilters): Re
         a.recommendationId ?? '',
         a.parentId ?? '',
         a.depth,
-        pick(a.text, l).text,
+        neutralise(pick(a.text, l).text),
         a.responsibleOrgId ?? '',
-        a.responsibleOrgNames ? pick(a.responsibleOrgNames, l, a.responsibleOrgName ?? '').text : '',
+        neutralise(
+          a.responsibleOrgNames ? pick(a.responsibleOrgNames, l, a.responsibleOrgName ?? '').text : '',
+        ),
         a.responsibleGroup ?? '',
-        a.ownerName ?? '',
+        neutralise(a.ownerName ?? ''),
         a.status,
         a.progress,
         a.dueOn ?? '',

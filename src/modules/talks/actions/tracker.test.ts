@@ -75,7 +75,7 @@ describe('tracker and recommendation timeline', () => {
       dueOn: '2099-01-01',
       recommendationId: recId,
     });
-    await add('undated', { text: { en: 'Undated' }, responsibleGroup: 'lrgs' });
+    await add('undated', { text: { en: '=HYPERLINK("http://evil.example")' }, responsibleGroup: 'lrgs' });
     await add(
       'draft',
       { text: { en: 'Draft action' }, responsibleOrgId: inSection, dueOn: '2021-12-01' },
@@ -186,6 +186,9 @@ describe('tracker and recommendation timeline', () => {
     const lines = csv.body.trim().split('\n');
     expect(lines[0]).toMatch(/^action_id,session_id/);
     expect(lines).toHaveLength(3);
+    // A text that a spreadsheet would run as a formula is exported as text.
+    const all = await t.app.inject({ url: '/api/v1/talks/actions.csv?responsibleGroup=lrgs' });
+    expect(all.body).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
     const page = await t.app.inject({ url: `/actions?section=${section}&overdue=true` });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Section action');
