@@ -47,7 +47,7 @@ export async function renderDocx(m: SummaryModel): Promise<Buffer> {
     body.push(
       new DocParagraph({
         children: [
-          new TextRun(`${label}: `),
+          new TextRun(`${label}${m.labels.colon} `),
           new TextRun({ text: orgs.map((o) => o.label).join(', '), bold: true }),
         ],
       }),
@@ -55,7 +55,10 @@ export async function renderDocx(m: SummaryModel): Promise<Buffer> {
   }
   for (const part of m.narrative) {
     part.paragraphs.forEach((p, i) => {
-      const lead = i === 0 && part.speaker ? [new TextRun({ text: `${part.speaker}: `, italics: true })] : [];
+      const lead =
+        i === 0 && part.speaker
+          ? [new TextRun({ text: `${part.speaker}${m.labels.colon} `, italics: true })]
+          : [];
       body.push(new DocParagraph({ alignment: AlignmentType.LEFT, children: [...lead, ...runsOf(p)] }));
     });
     body.push(...notes(part));
@@ -68,7 +71,9 @@ export async function renderDocx(m: SummaryModel): Promise<Buffer> {
       }),
     );
     for (const r of m.recommendations) {
-      const from = r.sources.length ? [new TextRun(` (${m.labels.fromWhom}: ${r.sources.join(', ')})`)] : [];
+      const from = r.sources.length
+        ? [new TextRun(` (${m.labels.fromWhom}${m.labels.colon} ${r.sources.join(', ')})`)]
+        : [];
       body.push(
         new DocParagraph({
           numbering: { reference: 'recommendations', level: 0 },
@@ -79,7 +84,7 @@ export async function renderDocx(m: SummaryModel): Promise<Buffer> {
     }
   }
   const action = (a: SummaryAction, level: number) => {
-    const due = a.dueOn ? [new TextRun(` (${m.labels.due}: ${a.dueOn})`)] : [];
+    const due = a.dueOn ? [new TextRun(` (${m.labels.due}${m.labels.colon} ${a.dueOn})`)] : [];
     body.push(
       new DocParagraph({ bullet: { level }, children: [...runsOf(joined(a.paragraphs)), ...due] }),
       ...notes(a),
@@ -88,7 +93,10 @@ export async function renderDocx(m: SummaryModel): Promise<Buffer> {
   };
   for (const g of m.actionGroups) {
     body.push(
-      new DocParagraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(`${g.heading}:`)] }),
+      new DocParagraph({
+        heading: HeadingLevel.HEADING_2,
+        children: [new TextRun(`${g.heading}${m.labels.colon}`)],
+      }),
     );
     for (const a of g.actions) action(a, 0);
   }

@@ -35,7 +35,8 @@ function ActionItem({ m, a }: { m: SummaryModel; a: SummaryAction }): VNode {
       {a.dueOn && (
         <span class="muted">
           {' '}
-          ({m.labels.due}: <time dateTime={a.dueOn}>{a.dueOn}</time>)
+          ({m.labels.due}
+          {m.labels.colon} <time dateTime={a.dueOn}>{a.dueOn}</time>)
         </span>
       )}
       <Note s={a} />
@@ -74,7 +75,8 @@ export function SummaryPage({ request, m }: { request: FastifyRequest; m: Summar
           </p>
           {m.languages.length > 0 && (
             <p>
-              {m.labels.languages}:{' '}
+              {m.labels.languages}
+              {m.labels.colon}{' '}
               {m.languages.map((code, i) => (
                 <>
                   {i > 0 && ' · '}
@@ -149,7 +151,12 @@ export function SummaryPage({ request, m }: { request: FastifyRequest; m: Summar
           <div class="narrative" key={part.id} id={`c-${part.id}`} lang={langOf(part)}>
             {part.paragraphs.map((p, i) => (
               <p key={i}>
-                {i === 0 && part.speaker && <em class="speaker">{part.speaker}: </em>}
+                {i === 0 && part.speaker && (
+                  <em class="speaker">
+                    {part.speaker}
+                    {m.labels.colon}{' '}
+                  </em>
+                )}
                 <Runs p={p} />
                 {i === part.paragraphs.length - 1 && <Note s={part} />}
               </p>
@@ -173,7 +180,8 @@ export function SummaryPage({ request, m }: { request: FastifyRequest; m: Summar
                   {r.sources.length > 0 && (
                     <span class="muted">
                       {' '}
-                      ({m.labels.fromWhom}: {r.sources.join(', ')})
+                      ({m.labels.fromWhom}
+                      {m.labels.colon} {r.sources.join(', ')})
                     </span>
                   )}
                   <Note s={r} />
@@ -184,7 +192,10 @@ export function SummaryPage({ request, m }: { request: FastifyRequest; m: Summar
         )}
         {m.actionGroups.map((g, gi) => (
           <section key={g.heading} aria-labelledby={`summary-actions-${gi}`}>
-            <h2 id={`summary-actions-${gi}`}>{g.heading}:</h2>
+            <h2 id={`summary-actions-${gi}`}>
+              {g.heading}
+              {m.labels.colon}
+            </h2>
             <ul>
               {g.actions.map((a) => (
                 <ActionItem key={a.id} m={m} a={a} />

@@ -227,6 +227,7 @@ export async function loadSummary(ctx: Ctx, sessionId: string, locale: Locale): 
       due: t(locale, 'talksOutputs.summary.due'),
       progress: t(locale, 'talksOutputs.summary.progress'),
       fromWhom: t(locale, 'talksOutputs.summary.fromWhom'),
+      colon: t(locale, 'talksOutputs.summary.colon'),
       draftNotice:
         session.status === 'published'
           ? null

@@ -14,12 +14,16 @@ export function renderMarkdown(m: SummaryModel): string {
   if (m.subtitle) out.push(`${esc(m.subtitle.text)}${note(m.subtitle)}`);
   out.push(`## ${esc(m.labels.heading)}`);
   if (m.hosts.length)
-    out.push(`${esc(m.labels.hosts)}: ${m.hosts.map((o) => `**${esc(o.label)}**`).join(', ')}`);
+    out.push(
+      `${esc(m.labels.hosts)}${m.labels.colon} ${m.hosts.map((o) => `**${esc(o.label)}**`).join(', ')}`,
+    );
   if (m.partners.length)
-    out.push(`${esc(m.labels.partners)}: ${m.partners.map((o) => `**${esc(o.label)}**`).join(', ')}`);
+    out.push(
+      `${esc(m.labels.partners)}${m.labels.colon} ${m.partners.map((o) => `**${esc(o.label)}**`).join(', ')}`,
+    );
   for (const part of m.narrative) {
     part.paragraphs.forEach((p, i) => {
-      const speaker = i === 0 && part.speaker ? `*${esc(part.speaker)}:* ` : '';
+      const speaker = i === 0 && part.speaker ? `*${esc(part.speaker)}${m.labels.colon}* ` : '';
       out.push(`${speaker}${paragraph(p)}${i === part.paragraphs.length - 1 ? note(part) : ''}`);
     });
   }
@@ -29,7 +33,7 @@ export function renderMarkdown(m: SummaryModel): string {
       m.recommendations
         .map((r, i) => {
           const from = r.sources.length
-            ? ` (${esc(m.labels.fromWhom)}: ${r.sources.map(esc).join(', ')})`
+            ? ` (${esc(m.labels.fromWhom)}${m.labels.colon} ${r.sources.map(esc).join(', ')})`
             : '';
           return `${i + 1}. ${r.paragraphs.map(paragraph).join(' ')}${from}${note(r)}`;
         })
@@ -37,18 +41,20 @@ export function renderMarkdown(m: SummaryModel): string {
     );
   }
   for (const g of m.actionGroups) {
-    out.push(`## ${esc(g.heading)}:`);
+    out.push(`## ${esc(g.heading)}${m.labels.colon}`);
     out.push(g.actions.map((a) => actionLines(m, a, 0)).join('\n'));
   }
   if (m.languages.length > 1) {
-    out.push(`*${esc(m.labels.languages)}: ${m.languages.map((l) => localeNames[l]).join(', ')}*`);
+    out.push(
+      `*${esc(m.labels.languages)}${m.labels.colon} ${m.languages.map((l) => localeNames[l]).join(', ')}*`,
+    );
   }
   return `${out.join('\n\n')}\n`;
 }
 
 function actionLines(m: SummaryModel, a: SummaryAction, depth: number): string {
   const indent = '  '.repeat(depth);
-  const due = a.dueOn ? ` (${esc(m.labels.due)}: ${a.dueOn})` : '';
+  const due = a.dueOn ? ` (${esc(m.labels.due)}${m.labels.colon} ${a.dueOn})` : '';
   const note = a.note ? ` *(${esc(a.note)})*` : '';
   const line = `${indent}- ${a.paragraphs.map(paragraph).join(' ')}${due}${note}`;
   return [line, ...a.children.map((c) => actionLines(m, c, depth + 1))].join('\n');

@@ -73,6 +73,7 @@ export const summaryModelSchema = z.object({
     due: z.string(),
     progress: z.string(),
     fromWhom: z.string(),
+    colon: z.string(),
     draftNotice: z.string().nullable(),
   }),
 });

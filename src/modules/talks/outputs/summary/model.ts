@@ -67,6 +67,8 @@ export interface SummaryLabels {
   due: string;
   progress: string;
   fromWhom: string;
+  /** ':' or, in French, a non-breaking space and ':'. */
+  colon: string;
   draftNotice: string | null;
 }
 

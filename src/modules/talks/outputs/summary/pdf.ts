@@ -80,7 +80,7 @@ export function renderPdf(m: SummaryModel): Promise<Buffer> {
     if (!orgs.length) continue;
     runs(
       [
-        { text: `${label}: `, key: false },
+        { text: `${label}${m.labels.colon} `, key: false },
         { text: orgs.map((o) => o.label).join(', '), key: true },
       ],
       11,
@@ -89,7 +89,7 @@ export function renderPdf(m: SummaryModel): Promise<Buffer> {
   }
   for (const part of m.narrative) {
     part.paragraphs.forEach((p, i) => {
-      const lead = i === 0 && part.speaker ? [{ text: `${part.speaker}: `, key: true }] : [];
+      const lead = i === 0 && part.speaker ? [{ text: `${part.speaker}${m.labels.colon} `, key: true }] : [];
       runs([...lead, ...p], 11, { align: 'left' });
       doc.moveDown(0.5);
     });
@@ -99,7 +99,7 @@ export function renderPdf(m: SummaryModel): Promise<Buffer> {
     heading(m.labels.recommendations);
     m.recommendations.forEach((r, i) => {
       const from = r.sources.length
-        ? [{ text: ` (${m.labels.fromWhom}: ${r.sources.join(', ')})`, key: false }]
+        ? [{ text: ` (${m.labels.fromWhom}${m.labels.colon} ${r.sources.join(', ')})`, key: false }]
         : [];
       const body = r.paragraphs.flatMap((p, j) => (j ? [{ text: ' ', key: false }, ...p] : p));
       runs([{ text: `${i + 1}. `, key: false }, ...body, ...from], 11, { indent: 0 });
@@ -108,7 +108,7 @@ export function renderPdf(m: SummaryModel): Promise<Buffer> {
     });
   }
   const action = (a: SummaryAction, depth: number) => {
-    const due = a.dueOn ? [{ text: ` (${m.labels.due}: ${a.dueOn})`, key: false }] : [];
+    const due = a.dueOn ? [{ text: ` (${m.labels.due}${m.labels.colon} ${a.dueOn})`, key: false }] : [];
     const body = a.paragraphs.flatMap((p, j) => (j ? [{ text: ' ', key: false }, ...p] : p));
     doc.x = doc.page.margins.left + 14 * depth;
     runs([{ text: '• ', key: false }, ...body, ...due], 11, {
@@ -120,7 +120,7 @@ export function renderPdf(m: SummaryModel): Promise<Buffer> {
     doc.x = doc.page.margins.left;
   };
   for (const g of m.actionGroups) {
-    heading(`${g.heading}:`);
+    heading(`${g.heading}${m.labels.colon}`);
     for (const a of g.actions) action(a, 0);
   }
   doc.end();

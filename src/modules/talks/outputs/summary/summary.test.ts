@@ -123,6 +123,10 @@ describe('public summary', () => {
     expect(m.fallbackCount).toBeGreaterThan(0);
     const page = await t.app.inject({ method: 'GET', url: `/talks/sessions/${published}/summary?lang=fr` });
     expect(page.body).toMatch(/role="note">\d+ parties de ce résumé/);
+    // French typography: a non-breaking space before the colon.
+    const md = await t.app.inject({ method: 'GET', url: `/talks/sessions/${published}/summary.md?lang=fr` });
+    expect(md.body).toContain('## Pour action par les GLR\u00a0:\n');
+    expect(md.body).toContain('Partenaires\u00a0: **');
   });
 
   it('gives Markdown like the founding document', async () => {
