@@ -93,7 +93,7 @@ class Replay {
 export async function postTransaction(ctx: Ctx, p: Posting, outer?: Tx): Promise<Posted> {
   const refs = p.lines.map((l) => l.account);
   if (!outer && !isTx(ctx.db)) {
-    const ids = await ensureAccounts(ctx.db, refs).catch(async (e) => {
+    const ids = await knownAccounts(ctx.db as Db, refs).catch(async (e) => {
       throw await mapError(e, ctx.db, p, new Map());
     });
     return queueOf(ctx.db as Db).post(ctx, p, ids);
@@ -110,6 +110,20 @@ export async function postTransaction(ctx: Ctx, p: Posting, outer?: Tx): Promise
     if (e instanceof Replay) return { ...e.found, replay: true };
     throw await mapError(e, db, p, ids);
   }
+}
+
+// Accounts are never deleted: once seen, an account's id is kept for the life of the pool.
+const accountIds = new WeakMap<Db, Map<string, string>>();
+async function knownAccounts(db: Db, refs: AccountRef[]): Promise<Map<string, string>> {
+  let known = accountIds.get(db);
+  if (!known) {
+    known = new Map();
+    accountIds.set(db, known);
+  }
+  if (refs.every((r) => known.has(accountKey(r)))) return known;
+  const found = await ensureAccounts(db, refs);
+  for (const [k, id] of found) known.set(k, id);
+  return known;
 }
 
 const isTx = (db: DbOrTx) => typeof (db as { rollback?: unknown }).rollback === 'function';
