@@ -287,6 +287,22 @@ describe('recommendations and actions', () => {
     expect((await get(`/api/v1/talks/actions/${id}`, memberB)).statusCode).toBe(404);
     // The responsible organisation sees what it is asked to report on.
     expect((await get(`/api/v1/talks/actions/${id}`, memberA)).statusCode).toBe(200);
+    // A public action followed up in a draft session does not reveal the draft.
+    const draft = await session(t, {
+      status: 'draft',
+      title: 'Secret draft',
+      startsAt: '2023-01-01T10:00:00Z',
+    });
+    const shown = await send(
+      'POST',
+      '/api/v1/talks/actions',
+      { sessionId: published, text: { en: 'Public' }, followUpSessionId: draft },
+      staff,
+    );
+    expect((await get(`/api/v1/talks/actions/${shown.json().id}`)).json().followUpSession).toBeNull();
+    expect(
+      (await get(`/api/v1/talks/actions/${shown.json().id}`, staff)).json().followUpSession.title.en,
+    ).toBe('Secret draft');
     const list = (await get(`/api/v1/talks/actions?sessionId=${held}`)).json();
     expect(list.items).toEqual([]);
     const outcomes = (await get(`/api/v1/talks/sessions/${held}/recommendations`)).json();

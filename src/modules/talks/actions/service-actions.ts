@@ -5,7 +5,7 @@ import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
 import { isStaff, scopedOrgIds } from '../../../core/policy/policy.ts';
 import type { I18nText } from '../../directory/schema.ts';
-import { contentVisibleSql } from '../sessions/visibility.ts';
+import { contentVisibleSql, visibleSessionSql } from '../sessions/visibility.ts';
 import {
   assertOrganisations,
   assertPerson,
@@ -91,7 +91,8 @@ export async function getAction(ctx: Ctx, id: string): Promise<ActionDetail> {
           WHERE r.id = ${action.recommendationId}) AS recommendation,
         (SELECT json_build_object('id', p.id, 'text', p.text) FROM talks_actions p
           WHERE p.id = ${action.parentId}) AS parent,
-        (SELECT ${sessionRef('f')} FROM talks_sessions f WHERE f.id = ${action.followUpSessionId}) AS follow
+        (SELECT ${sessionRef('f')} FROM talks_sessions f WHERE f.id = ${action.followUpSessionId}
+          AND ${visibleSessionSql(ctx.actor, 'f')}) AS follow
       FROM talks_sessions s WHERE s.id = ${action.sessionId}`),
     ctx.db.execute<Action>(sql`
       SELECT ${actionColumns(ctx.now)} FROM talks_actions a ${actionJoins}
