@@ -225,6 +225,29 @@ describe.each([
     await expectAccessible(c);
   });
 
+  it('the border city reports its reception capacity as totals only; the lists are accessible', async () => {
+    const p = pages.lviv;
+    await p.goto(`${app.url}/aid/capacity`);
+    await expectAccessible(p);
+    await p.selectOption('select[name="orgId"]', org.lviv);
+    await p.fill('input[name="asOf"]', javaScriptEnabled ? '2026-11-20' : '2026-11-21');
+    await p.fill('input[name="childrenAvailable"]', '40');
+    await p.fill('input[name="childrenUsed"]', '12');
+    await p.fill('input[name="womenAvailable"]', '60');
+    await p.fill('input[name="totalAvailable"]', '150');
+    await p.fill('input[name="totalUsed"]', '61');
+    await submit(p, p.locator('form[action="/aid/capacity"] button[type="submit"]'));
+    expect(p.url()).toMatch(/\/aid\/capacity$/);
+    await expect.poll(() => p.locator('main table tbody').textContent()).toContain('Lviv');
+    expect(await p.locator('main form input[name*="name" i], main form input[name*="birth" i]').count()).toBe(
+      0,
+    );
+    for (const path of ['/aid/needs', '/aid/offers', '/aid/shipments']) {
+      await p.goto(`${app.url}${path}`);
+      await expectAccessible(p);
+    }
+  });
+
   it('the treasurer records a contribution; the fund offers money, which the centre allocates to the need', async () => {
     const p = pages.treasurer;
     await p.goto(`${app.url}/fund/treasury/contribution?org=${org.lviv}`);
