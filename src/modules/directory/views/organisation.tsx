@@ -129,6 +129,9 @@ export function OrganisationPage({
             </>
           )}
         </dl>
+        <p>
+          <a href={`/talks/organisations/${o.id}/calendar.ics`}>{t(l, 'directory.org.calendar')}</a>
+        </p>
       </section>
 
       <section aria-labelledby="names">

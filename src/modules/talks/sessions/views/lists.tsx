@@ -89,6 +89,16 @@ export function TalksIndex({
     <div class="wrap">
       <h1>{t(l, 'talks.title')}</h1>
       <p class="lead">{t(l, 'talks.lead')}</p>
+      <p class="toolbar">
+        <a href="/talks/search">{t(l, 'talksOutputs.search.title')}</a> ·{' '}
+        <a href="/actions">{t(l, 'nav.actions')}</a>
+        {request.actor && (
+          <>
+            {' '}
+            · <a href="/talks/digest">{t(l, 'talksOutputs.digest.title')}</a>
+          </>
+        )}
+      </p>
       {staff && (
         <p class="toolbar">
           <a href="/talks/sessions/new">{t(l, 'talks.session.new')}</a> ·{' '}
