@@ -47,7 +47,6 @@ export function render(t: Table, format: ExportFormat): string {
   return stringify([...head, ...body]);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: raw rows
 type Row = any;
 const ts = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 

@@ -33,7 +33,7 @@ export const postNeedInput = z
     lon: lon.nullish(),
   })
   .strict();
-export type PostNeedInput = z.infer<typeof postNeedInput>;
+export type PostNeedInput = z.input<typeof postNeedInput>;
 
 export const verifyNeedInput = z.object({ version: z.coerce.number().int().positive() }).strict();
 
@@ -58,7 +58,7 @@ export const postOfferInput = z
     note: optionalText(2000),
   })
   .strict();
-export type PostOfferInput = z.infer<typeof postOfferInput>;
+export type PostOfferInput = z.input<typeof postOfferInput>;
 
 export const allocateInput = z
   .object({
@@ -68,7 +68,7 @@ export const allocateInput = z
     amountMinor: quantity.nullish().describe('Money offers: the amount given for it, in minor units'),
   })
   .strict();
-export type AllocateInput = z.infer<typeof allocateInput>;
+export type AllocateInput = z.input<typeof allocateInput>;
 
 export const shipmentInput = z
   .object({
@@ -81,7 +81,7 @@ export const shipmentInput = z
       .max(200),
   })
   .strict();
-export type ShipmentInput = z.infer<typeof shipmentInput>;
+export type ShipmentInput = z.input<typeof shipmentInput>;
 
 export const shipmentTransitions = ['dispatch', 'return', 'cancel'] as const;
 export const transitionInput = z
@@ -101,7 +101,7 @@ export const deliveryInput = z
     note: optionalText(2000),
   })
   .strict();
-export type DeliveryInput = z.infer<typeof deliveryInput>;
+export type DeliveryInput = z.input<typeof deliveryInput>;
 
 export const resolveInput = z.object({ note: optionalText(2000) }).strict();
 
@@ -118,7 +118,7 @@ export const corridorInput = z
     note: optionalText(2000),
   })
   .strict();
-export type CorridorInput = z.infer<typeof corridorInput>;
+export type CorridorInput = z.input<typeof corridorInput>;
 
 export const corridorStatusInput = z
   .object({
@@ -152,7 +152,7 @@ export const capacityInput = z
     z.ZodDefault<typeof count>
   >)
   .strict();
-export type CapacityInput = z.infer<typeof capacityInput>;
+export type CapacityInput = z.input<typeof capacityInput>;
 
 /**
  * Keys a capacity payload may carry. Anything else is refused as possible personal data: the

@@ -23,7 +23,7 @@ export const day = (l: Locale, d: string | null) =>
 
 /** A status as a word in a badge: never colour alone. */
 export function Status({ l, kind, value }: { l: Locale; kind: string; value: string }): VNode {
-  const tone = ['delivered', 'open_corridor', 'fully_covered'].includes(`${value}`) ? ' badge-ok' : '';
+  const tone = value === 'delivered' || value === 'fully_covered' ? ' badge-ok' : '';
   return <span class={`badge${tone}`}>{t(l, `aid.${kind}.${value}`)}</span>;
 }
 
