@@ -373,3 +373,42 @@ describe('shipment forms without JavaScript', () => {
     expect(after.json()).toMatchObject({ status: 'partly_delivered', deliveredQty: 17, lacking: 3 });
   });
 });
+
+describe('aid appeals linked from the Talks', () => {
+  it("the responsible community links its session action to its aid appeal; the need's page lists it", async () => {
+    const db = t.database.db;
+    const series = await db.execute<{ id: string }>(
+      sql`INSERT INTO talks_series (slug, title) VALUES ('aid-links', '{"en": "Talks"}') RETURNING id`,
+    );
+    const session = await db.execute<{ id: string }>(sql`
+      INSERT INTO talks_sessions (series_id, title, starts_at, format, status)
+      VALUES (${series.rows[0].id}, '{"en": "1 April"}', '2022-04-01T12:00:00Z', 'online', 'published') RETURNING id`);
+    const action = await db.execute<{ id: string }>(sql`
+      INSERT INTO talks_actions (session_id, text, responsible_org_id)
+      VALUES (${session.rows[0].id}, '{"en": "Send winter aid to Kharkiv"}', ${places.kharkiv}) RETURNING id`);
+    const need = await json(member, 'POST', '/api/v1/aid/needs', {
+      communityOrgId: places.kharkiv,
+      category: 'shelter',
+      item: 'Stoves',
+      quantity: 12,
+      unit: 'pieces',
+      priority: 'high',
+    });
+    const link = await json(member, 'POST', '/api/v1/links', {
+      from: { kind: 'talks.action', id: action.rows[0].id },
+      to: { kind: 'aid.need', id: need.json().id },
+      relation: 'implements',
+    });
+    expect(link.statusCode, link.body).toBe(201);
+    const page = await t.app.inject({ url: `/aid/needs/${need.json().id}`, headers: member.headers() });
+    expect(page.body).toContain('Send winter aid to Kharkiv');
+    expect(page.body).toContain(`href="/talks/actions/${action.rows[0].id}"`);
+    // Someone of another community may not link this appeal to their records.
+    const other = await loginAs(t, { role: 'member', scopeOrgId: places.lviv });
+    const refused = await json(other, 'POST', '/api/v1/links', {
+      from: { kind: 'aid.need', id: need.json().id },
+      to: { kind: 'talks.action', id: action.rows[0].id },
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+});
