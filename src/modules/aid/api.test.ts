@@ -412,3 +412,32 @@ describe('aid appeals linked from the Talks', () => {
     expect(refused.statusCode).toBe(403);
   });
 });
+
+describe('the dashboard', () => {
+  it('draws needs and corridors on a server-side SVG map, in words as well as colours, in every language', async () => {
+    const posted = await json(member, 'POST', '/api/v1/aid/needs', {
+      communityOrgId: places.kharkiv,
+      category: 'wash',
+      item: 'Jerrycans',
+      quantity: 30,
+      unit: 'pieces',
+      priority: 'medium',
+    });
+    expect(posted.statusCode).toBe(201);
+    const page = await t.app.inject({ url: '/aid' });
+    expect(page.statusCode).toBe(200);
+    const svg = /<svg viewBox[\s\S]*?<\/svg>/.exec(page.body)?.[0] ?? '';
+    expect(svg).toContain('role="img"');
+    // The restricted corridor: a dashed line with its name and status written beside it.
+    expect(svg).toMatch(/<polyline[^>]*stroke-dasharray="10 5"/);
+    expect(svg).toContain('Przemyśl–Lviv (Restricted)');
+    expect(svg).toMatch(/Kharkiv · \d+/);
+    // The same in a table for readers who cannot see the map.
+    expect(page.body).toContain('Places with needs');
+    for (const lang of ['fr', 'es', 'uk', 'ru', 'ar']) {
+      const other = await t.app.inject({ url: `/aid?lang=${lang}` });
+      expect(other.statusCode, lang).toBe(200);
+      expect(other.body, lang).not.toMatch(/\baid\.[a-z]+\.[a-zA-Z_]+/);
+    }
+  });
+});
