@@ -4,7 +4,8 @@ import type { Platform } from './server.ts';
 
 // `serve` starts the embedded database while the rest of the app loads (about a second of
 // module loading): the server is ready when the app asks for it. Any error surfaces there.
-if (process.argv[2] === 'serve') {
+const asksForHelp = process.argv.some((a) => a === '--help' || a === '-h');
+if (process.argv[2] === 'serve' && !asksForHelp) {
   try {
     const config = loadConfig();
     if (!config.DATABASE_URL) {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/process.ts';
 
@@ -12,6 +13,8 @@ const commands = [
   ['backup'],
   ['restore'],
   ['verify', 'audit'],
+  ['verify', 'ledger'],
+  ['talks', 'remind'],
 ];
 
 describe('peacetalks --help', () => {
@@ -29,6 +32,8 @@ describe('peacetalks --help', () => {
     });
     expect(r.code, r.output).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: peacetalks ${name}\\b`, 'm'));
+    // Asking for help neither creates a database nor leaves a server running.
+    expect(existsSync('.tmp/help-never-created/pg')).toBe(false);
   });
 
   it('backup --help says what the archive leaves out', async () => {
