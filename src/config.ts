@@ -98,7 +98,9 @@ export const configSchema = z.object({
     .min(0)
     .max(1_000_000_000_000)
     .default(1_000_000)
-    .describe('Solidarity Fund disbursements above this amount (minor units, e.g. cents) need a second approver'),
+    .describe(
+      'Solidarity Fund disbursements above this amount (minor units, e.g. cents) need a second approver',
+    ),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

@@ -8,7 +8,13 @@ import { fundRoutes } from './fund/index.ts';
 import { registerTalksJobs, talksRoutes } from './talks/index.ts';
 
 /** Every part of the product that serves routes, in registration order. */
-export const routeModules: RouteModule[] = [kernelRoutes, directoryRoutes, talksRoutes, fundRoutes, aidRoutes];
+export const routeModules: RouteModule[] = [
+  kernelRoutes,
+  directoryRoutes,
+  talksRoutes,
+  fundRoutes,
+  aidRoutes,
+];
 
 /** Background job handlers of every part. */
 export function registerJobs(jobs: Jobs, services: Omit<AppServices, 'jobs'>): void {
