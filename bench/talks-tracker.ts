@@ -186,7 +186,7 @@ async function generate(): Promise<void> {
       await tx.execute(
         sql.raw(`
         INSERT INTO talks_action_updates (action_id, happened_on, status_from, status_to, progress_from, progress_to, note, source)
-        SELECT id, due_on - 30, 'proposed', status, 0, progress, '{"en": "Reported at the follow-up session"}', 'form'
+        SELECT id, coalesce(due_on, created_at::date) - 30, 'proposed', status, 0, progress, '{"en": "Reported at the follow-up session"}', 'form'
         FROM talks_actions WHERE status <> 'proposed' AND abs(hashtext(id::text)) % 2 = 0`),
       );
     });
