@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import { formatNumber, type Locale, t } from '../../../core/i18n/i18n.ts';
+import { Field as CoreField, type FieldProps as CoreFieldProps } from '../../../core/ui/forms.tsx';
 import { Csrf } from '../../../core/ui/layout.tsx';
 
 /** Small pieces shared by the aid centre's pages. */
@@ -46,63 +47,23 @@ export function ErrorSummary({ l, errors }: { l: Locale; errors: Errors }): VNod
   );
 }
 
-interface FieldProps {
+type FieldProps = Omit<
+  CoreFieldProps,
+  'label' | 'errorMessage' | 'inputMode' | 'lang' | 'rows' | 'maxLength'
+> & {
   l: Locale;
-  name: string;
+  /** Defaults to `aid.fields.<name>`. */
   label?: string;
-  values: Values;
-  errors: Errors;
-  type?: 'text' | 'date' | 'number';
-  required?: boolean;
-  help?: string;
-  textarea?: boolean;
-  min?: number;
-  max?: number;
-  step?: string;
-}
+};
 
-/** A labelled input with its help and its error tied to it for screen readers. */
-export function Field(p: FieldProps): VNode {
-  const id = `f-${p.name}`;
-  const err = p.errors[p.name];
-  const described =
-    [p.help ? `${id}-help` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const common = {
-    id,
-    name: p.name,
-    required: p.required,
-    'aria-invalid': err ? ('true' as const) : undefined,
-    'aria-describedby': described,
-  };
+/** A labelled input with its help and its error (shown as given) tied to it for screen readers. */
+export function Field({ l, label, ...p }: FieldProps): VNode {
   return (
-    <div class={`field${err ? ' has-error' : ''}`}>
-      <label for={id}>{p.label ?? t(p.l, `aid.fields.${p.name}`)}</label>
-      {p.help && (
-        <small id={`${id}-help`} class="help">
-          {p.help}
-        </small>
-      )}
-      {err && (
-        <strong id={`${id}-error`} class="field-error">
-          {err}
-        </strong>
-      )}
-      {p.textarea ? (
-        <textarea {...common} rows={3}>
-          {p.values[p.name] ?? ''}
-        </textarea>
-      ) : (
-        <input
-          {...(common as object)}
-          type={(p.type ?? 'text') as 'text'}
-          min={p.min}
-          max={p.max}
-          step={p.step}
-          inputMode={p.type === 'number' ? 'numeric' : undefined}
-          value={p.values[p.name] ?? ''}
-        />
-      )}
-    </div>
+    <CoreField
+      {...p}
+      label={label ?? t(l, `aid.fields.${p.name}`)}
+      inputMode={p.type === 'number' ? 'numeric' : undefined}
+    />
   );
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import { type Locale, localeNames, locales, pick, t } from '../../../core/i18n/i18n.ts';
+import { Field as CoreField, type FieldProps as CoreFieldProps } from '../../../core/ui/forms.tsx';
 import { LocalisedText } from '../../../core/ui/layout.tsx';
 import { countryName } from '../countries.ts';
 import type { FieldError } from '../service-input.ts';
@@ -55,64 +56,11 @@ export function ErrorSummary({ errors, locale }: { errors: Errors; locale: Local
   );
 }
 
-interface FieldProps {
-  name: string;
-  label: string;
-  values: FormValues;
-  errors: Errors;
-  locale: Locale;
-  help?: string;
-  type?: 'text' | 'date' | 'url' | 'email';
-  required?: boolean;
-  lang?: string;
-  inputMode?: 'numeric' | 'decimal' | 'url';
-  textarea?: boolean;
-  maxLength?: number;
-}
+type FieldProps = Omit<CoreFieldProps, 'errorMessage' | 'rows' | 'min' | 'max' | 'step'> & { locale: Locale };
 
 /** A labelled input with its help text and its error, tied together for screen readers. */
-export function Field(p: FieldProps): VNode {
-  const id = `f-${p.name}`;
-  const err = p.errors[p.name];
-  const described =
-    [p.help ? `${id}-help` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const common = {
-    id,
-    name: p.name,
-    required: p.required,
-    lang: p.lang,
-    'aria-invalid': err ? ('true' as const) : undefined,
-    'aria-describedby': described,
-    maxLength: p.maxLength,
-  };
-  return (
-    <div class={`field${err ? ' has-error' : ''}`}>
-      <label for={id}>{p.label}</label>
-      {p.help && (
-        <small id={`${id}-help`} class="help">
-          {p.help}
-        </small>
-      )}
-      {err && (
-        <strong id={`${id}-error`} class="field-error">
-          {t(p.locale, `directory.errors.${err}`)}
-        </strong>
-      )}
-      {p.textarea ? (
-        <textarea {...common} rows={3}>
-          {p.values[p.name] ?? ''}
-        </textarea>
-      ) : (
-        // Preact's input types are a union per `type`; the attribute set here is valid for all four.
-        <input
-          {...(common as object)}
-          type={(p.type ?? 'text') as 'text'}
-          inputMode={p.inputMode}
-          value={p.values[p.name] ?? ''}
-        />
-      )}
-    </div>
-  );
+export function Field({ locale, ...p }: FieldProps): VNode {
+  return <CoreField {...p} errorMessage={(code) => t(locale, `directory.errors.${code}`)} />;
 }
 
 export function Select({

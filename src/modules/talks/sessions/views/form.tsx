@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import { type Locale, localeNames, locales, t } from '../../../../core/i18n/i18n.ts';
+import { Field as CoreField, type FieldProps as CoreFieldProps } from '../../../../core/ui/forms.tsx';
 import { Csrf } from '../../../../core/ui/layout.tsx';
 
 /** Form pieces of the sessions' pages: labelled fields with their errors, multilingual fieldsets. */
@@ -28,63 +29,10 @@ export function ErrorSummary({ errors, locale }: { errors: Errors; locale: Local
   );
 }
 
-interface FieldProps {
-  name: string;
-  label: string;
-  values: FormValues;
-  errors: Errors;
-  locale: Locale;
-  help?: string;
-  type?: 'text' | 'datetime-local' | 'url' | 'number' | 'date';
-  required?: boolean;
-  lang?: string;
-  textarea?: boolean;
-  rows?: number;
-  maxLength?: number;
-  min?: number;
-}
+type FieldProps = Omit<CoreFieldProps, 'errorMessage' | 'inputMode' | 'max' | 'step'> & { locale: Locale };
 
-export function Field(p: FieldProps): VNode {
-  const id = `f-${p.name}`;
-  const err = p.errors[p.name];
-  const described =
-    [p.help ? `${id}-help` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const common = {
-    id,
-    name: p.name,
-    required: p.required,
-    lang: p.lang,
-    'aria-invalid': err ? ('true' as const) : undefined,
-    'aria-describedby': described,
-    maxLength: p.maxLength,
-  };
-  return (
-    <div class={`field${err ? ' has-error' : ''}`}>
-      <label for={id}>{p.label}</label>
-      {p.help && (
-        <small id={`${id}-help`} class="help">
-          {p.help}
-        </small>
-      )}
-      {err && (
-        <strong id={`${id}-error`} class="field-error">
-          {errorText(p.locale, err)}
-        </strong>
-      )}
-      {p.textarea ? (
-        <textarea {...common} rows={p.rows ?? 3}>
-          {p.values[p.name] ?? ''}
-        </textarea>
-      ) : (
-        <input
-          {...(common as object)}
-          type={(p.type ?? 'text') as 'text'}
-          min={p.min}
-          value={p.values[p.name] ?? ''}
-        />
-      )}
-    </div>
-  );
+export function Field({ locale, ...p }: FieldProps): VNode {
+  return <CoreField {...p} errorMessage={(code) => errorText(locale, code)} />;
 }
 
 export function Select(p: {
