@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import { t } from '../../../../core/i18n/i18n.ts';
 import { Csrf } from '../../../../core/ui/layout.tsx';
 import { sessionFormats } from '../../schema.ts';
@@ -12,51 +12,69 @@ const timeZones = (() => {
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
 })();
 
-export function SeriesForm({
-  request,
-  title,
-  action,
-  values,
-  errors,
-  cancelHref,
-}: {
+interface FormPageProps {
   request: FastifyRequest;
   title: string;
   action: string;
   values: FormValues;
   errors: Errors;
   cancelHref: string;
-}): VNode {
+}
+
+/** The page around a form: heading, conflict notice, error summary, and the save and cancel actions. */
+function FormPage({
+  request,
+  title,
+  action,
+  errors,
+  cancelHref,
+  conflict,
+  children,
+}: Omit<FormPageProps, 'values'> & { conflict?: boolean; children: ComponentChildren }): VNode {
   const l = request.locale;
-  const common = { values, errors, locale: l };
   return (
     <div class="wrap narrow">
       <h1>{title}</h1>
+      {conflict && (
+        <p class="notice warning" role="alert">
+          {t(l, 'talks.form.conflict')}
+        </p>
+      )}
       <ErrorSummary errors={errors} locale={l} />
       <form method="post" action={action}>
         <Csrf request={request} />
-        <Field
-          name="slug"
-          label={t(l, 'talks.series.slug')}
-          help={t(l, 'talks.series.slugHelp')}
-          required
-          {...common}
-        />
-        <I18nFields name="title" legend={t(l, 'talks.series.titleField')} required {...common} />
-        <I18nFields name="subtitle" legend={t(l, 'talks.series.subtitle')} {...common} />
-        <I18nFields name="description" legend={t(l, 'talks.series.description')} textarea {...common} />
-        <Field
-          name="organiser"
-          label={t(l, 'talks.series.organiser')}
-          help={t(l, 'talks.form.orgHelp')}
-          {...common}
-        />
+        {children}
         <p class="actions">
           <button type="submit">{t(l, 'talks.form.save')}</button>{' '}
           <a href={cancelHref}>{t(l, 'talks.form.cancel')}</a>
         </p>
       </form>
     </div>
+  );
+}
+
+export function SeriesForm({ request, title, action, values, errors, cancelHref }: FormPageProps): VNode {
+  const l = request.locale;
+  const common = { values, errors, locale: l };
+  return (
+    <FormPage request={request} title={title} action={action} errors={errors} cancelHref={cancelHref}>
+      <Field
+        name="slug"
+        label={t(l, 'talks.series.slug')}
+        help={t(l, 'talks.series.slugHelp')}
+        required
+        {...common}
+      />
+      <I18nFields name="title" legend={t(l, 'talks.series.titleField')} required {...common} />
+      <I18nFields name="subtitle" legend={t(l, 'talks.series.subtitle')} {...common} />
+      <I18nFields name="description" legend={t(l, 'talks.series.description')} textarea {...common} />
+      <Field
+        name="organiser"
+        label={t(l, 'talks.series.organiser')}
+        help={t(l, 'talks.form.orgHelp')}
+        {...common}
+      />
+    </FormPage>
   );
 }
 
@@ -69,13 +87,7 @@ export function SessionForm({
   cancelHref,
   series,
   conflict,
-}: {
-  request: FastifyRequest;
-  title: string;
-  action: string;
-  values: FormValues;
-  errors: Errors;
-  cancelHref: string;
+}: FormPageProps & {
   /** Series to choose from (new sessions only). */
   series?: { id: string; title: string }[];
   conflict?: boolean;
@@ -83,104 +95,97 @@ export function SessionForm({
   const l = request.locale;
   const common = { values, errors, locale: l };
   return (
-    <div class="wrap narrow">
-      <h1>{title}</h1>
-      {conflict && (
-        <p class="notice warning" role="alert">
-          {t(l, 'talks.form.conflict')}
-        </p>
+    <FormPage
+      request={request}
+      title={title}
+      action={action}
+      errors={errors}
+      cancelHref={cancelHref}
+      conflict={conflict}
+    >
+      {values.version && <input type="hidden" name="version" value={values.version} />}
+      {series && (
+        <Select
+          name="series_id"
+          label={t(l, 'talks.series.one')}
+          options={series.map((s) => ({ value: s.id, label: s.title }))}
+          {...common}
+        />
       )}
-      <ErrorSummary errors={errors} locale={l} />
-      <form method="post" action={action}>
-        <Csrf request={request} />
-        {values.version && <input type="hidden" name="version" value={values.version} />}
-        {series && (
-          <Select
-            name="series_id"
-            label={t(l, 'talks.series.one')}
-            options={series.map((s) => ({ value: s.id, label: s.title }))}
-            {...common}
-          />
-        )}
-        <I18nFields name="title" legend={t(l, 'talks.session.title')} required {...common} />
-        <I18nFields name="subtitle" legend={t(l, 'talks.session.subtitle')} {...common} />
-        <fieldset>
-          <legend>{t(l, 'talks.session.when')}</legend>
-          <Field
-            name="starts_at"
-            type="datetime-local"
-            label={t(l, 'talks.session.startsAt')}
-            help={t(l, 'talks.form.localTimeHelp')}
-            required
-            {...common}
-          />
-          <Field name="ends_at" type="datetime-local" label={t(l, 'talks.session.endsAt')} {...common} />
-          <Select
-            name="timezone"
-            label={t(l, 'talks.session.timezone')}
-            options={timeZones.map((z) => ({ value: z, label: z }))}
-            {...common}
-          />
-        </fieldset>
-        <fieldset>
-          <legend>{t(l, 'talks.session.where')}</legend>
-          <Select
-            name="format"
-            label={t(l, 'talks.session.format')}
-            options={sessionFormats.map((f) => ({ value: f, label: t(l, `talks.format.${f}`) }))}
-            {...common}
-          />
-          <Field name="venue" label={t(l, 'talks.session.venue')} {...common} />
-          <Field
-            name="venue_org"
-            label={t(l, 'talks.session.venueOrg')}
-            help={t(l, 'talks.form.orgHelp')}
-            {...common}
-          />
-          <Field name="online_url" type="url" label={t(l, 'talks.session.onlineUrl')} {...common} />
-        </fieldset>
+      <I18nFields name="title" legend={t(l, 'talks.session.title')} required {...common} />
+      <I18nFields name="subtitle" legend={t(l, 'talks.session.subtitle')} {...common} />
+      <fieldset>
+        <legend>{t(l, 'talks.session.when')}</legend>
         <Field
-          name="languages"
-          label={t(l, 'talks.session.languages')}
-          help={t(l, 'talks.form.languagesHelp')}
+          name="starts_at"
+          type="datetime-local"
+          label={t(l, 'talks.session.startsAt')}
+          help={t(l, 'talks.form.localTimeHelp')}
+          required
           {...common}
         />
-        <fieldset>
-          <legend>{t(l, 'talks.registration.title')}</legend>
-          <Field
-            name="capacity"
-            type="number"
-            min={0}
-            label={t(l, 'talks.session.capacity')}
-            help={t(l, 'talks.form.capacityHelp')}
-            {...common}
-          />
-          <div class="field">
-            <label>
-              <input
-                type="checkbox"
-                name="registration_open"
-                value="1"
-                checked={values.registration_open === '1'}
-              />{' '}
-              {t(l, 'talks.session.registrationOpen')}
-            </label>
-          </div>
-        </fieldset>
-        <I18nFields
-          name="summary"
-          legend={t(l, 'talks.session.summary')}
-          help={t(l, 'talks.form.keyMessageHint')}
-          textarea
-          rows={6}
+        <Field name="ends_at" type="datetime-local" label={t(l, 'talks.session.endsAt')} {...common} />
+        <Select
+          name="timezone"
+          label={t(l, 'talks.session.timezone')}
+          options={timeZones.map((z) => ({ value: z, label: z }))}
           {...common}
         />
-        <p class="actions">
-          <button type="submit">{t(l, 'talks.form.save')}</button>{' '}
-          <a href={cancelHref}>{t(l, 'talks.form.cancel')}</a>
-        </p>
-      </form>
-    </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t(l, 'talks.session.where')}</legend>
+        <Select
+          name="format"
+          label={t(l, 'talks.session.format')}
+          options={sessionFormats.map((f) => ({ value: f, label: t(l, `talks.format.${f}`) }))}
+          {...common}
+        />
+        <Field name="venue" label={t(l, 'talks.session.venue')} {...common} />
+        <Field
+          name="venue_org"
+          label={t(l, 'talks.session.venueOrg')}
+          help={t(l, 'talks.form.orgHelp')}
+          {...common}
+        />
+        <Field name="online_url" type="url" label={t(l, 'talks.session.onlineUrl')} {...common} />
+      </fieldset>
+      <Field
+        name="languages"
+        label={t(l, 'talks.session.languages')}
+        help={t(l, 'talks.form.languagesHelp')}
+        {...common}
+      />
+      <fieldset>
+        <legend>{t(l, 'talks.registration.title')}</legend>
+        <Field
+          name="capacity"
+          type="number"
+          min={0}
+          label={t(l, 'talks.session.capacity')}
+          help={t(l, 'talks.form.capacityHelp')}
+          {...common}
+        />
+        <div class="field">
+          <label>
+            <input
+              type="checkbox"
+              name="registration_open"
+              value="1"
+              checked={values.registration_open === '1'}
+            />{' '}
+            {t(l, 'talks.session.registrationOpen')}
+          </label>
+        </div>
+      </fieldset>
+      <I18nFields
+        name="summary"
+        legend={t(l, 'talks.session.summary')}
+        help={t(l, 'talks.form.keyMessageHint')}
+        textarea
+        rows={6}
+        {...common}
+      />
+    </FormPage>
   );
 }
 
@@ -284,51 +289,28 @@ export function ContributionForm({
   );
 }
 
-export function AgendaItemForm({
-  request,
-  title,
-  action,
-  values,
-  errors,
-  cancelHref,
-}: {
-  request: FastifyRequest;
-  title: string;
-  action: string;
-  values: FormValues;
-  errors: Errors;
-  cancelHref: string;
-}): VNode {
+export function AgendaItemForm({ request, title, action, values, errors, cancelHref }: FormPageProps): VNode {
   const l = request.locale;
   const common = { values, errors, locale: l };
   return (
-    <div class="wrap narrow">
-      <h1>{title}</h1>
-      <ErrorSummary errors={errors} locale={l} />
-      <form method="post" action={action}>
-        <Csrf request={request} />
-        <I18nFields name="title" legend={t(l, 'talks.agenda.itemTitleField')} required {...common} />
-        <I18nFields name="description" legend={t(l, 'talks.agenda.description')} textarea {...common} />
-        <Field
-          name="duration_minutes"
-          type="number"
-          min={1}
-          label={t(l, 'talks.agenda.duration')}
-          {...common}
-        />
-        <Field
-          name="position"
-          type="number"
-          min={0}
-          label={t(l, 'talks.agenda.position')}
-          help={t(l, 'talks.agenda.positionHelp')}
-          {...common}
-        />
-        <p class="actions">
-          <button type="submit">{t(l, 'talks.form.save')}</button>{' '}
-          <a href={cancelHref}>{t(l, 'talks.form.cancel')}</a>
-        </p>
-      </form>
-    </div>
+    <FormPage request={request} title={title} action={action} errors={errors} cancelHref={cancelHref}>
+      <I18nFields name="title" legend={t(l, 'talks.agenda.itemTitleField')} required {...common} />
+      <I18nFields name="description" legend={t(l, 'talks.agenda.description')} textarea {...common} />
+      <Field
+        name="duration_minutes"
+        type="number"
+        min={1}
+        label={t(l, 'talks.agenda.duration')}
+        {...common}
+      />
+      <Field
+        name="position"
+        type="number"
+        min={0}
+        label={t(l, 'talks.agenda.position')}
+        help={t(l, 'talks.agenda.positionHelp')}
+        {...common}
+      />
+    </FormPage>
   );
 }
