@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import { formatDate, type Locale, t } from '../../../core/i18n/i18n.ts';
 import { formatMoney } from '../currencies.ts';
 import type { FundSummary, LedgerTransaction, Statement } from '../service-reports.ts';
@@ -19,6 +19,36 @@ export function Money({
   locale: Locale;
 }): VNode {
   return <span class="money">{formatMoney(minor, currency, locale)}</span>;
+}
+
+/** A table of figures with its header row; `num` columns hold amounts. */
+function DataTable({
+  caption,
+  cols,
+  children,
+}: {
+  caption?: string;
+  cols: { label: string; num?: boolean }[];
+  children: ComponentChildren;
+}): VNode {
+  return (
+    <div class="table-wrap">
+      <table class="table">
+        {caption && <caption>{caption}</caption>}
+        <thead>
+          <tr>
+            {cols.map((c, i) => (
+              // Labels repeat (two amount columns) and columns never move: the position is the key.
+              <th key={i} scope="col" class={c.num ? 'num' : undefined}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
 }
 
 /** The public accounts of the fund, in one currency. */
@@ -106,33 +136,24 @@ export function FundPage({
             <figure>
               <FlowDiagram summary={s} locale={l} />
             </figure>
-            <div class="table-wrap">
-              <table class="table">
-                <caption>{t(l, 'fund.flow.tableCaption', { currency: s.currency })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t(l, 'fund.flow.from')}</th>
-                    <th scope="col" class="num">
-                      {t(l, 'fund.table.amount')}
-                    </th>
-                    <th scope="col">{t(l, 'fund.flow.to')}</th>
-                    <th scope="col" class="num">
-                      {t(l, 'fund.table.amount')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {Array.from({ length: Math.max(sources.length, uses.length) }, (_, i) => (
-                    <tr key={i}>
-                      <td>{sources[i]?.label ?? ''}</td>
-                      <td class="num">{sources[i] ? m(sources[i].amount) : ''}</td>
-                      <td>{uses[i]?.label ?? ''}</td>
-                      <td class="num">{uses[i] ? m(uses[i].amount) : ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={t(l, 'fund.flow.tableCaption', { currency: s.currency })}
+              cols={[
+                { label: t(l, 'fund.flow.from') },
+                { label: t(l, 'fund.table.amount'), num: true },
+                { label: t(l, 'fund.flow.to') },
+                { label: t(l, 'fund.table.amount'), num: true },
+              ]}
+            >
+              {Array.from({ length: Math.max(sources.length, uses.length) }, (_, i) => (
+                <tr key={i}>
+                  <td>{sources[i]?.label ?? ''}</td>
+                  <td class="num">{sources[i] ? m(sources[i].amount) : ''}</td>
+                  <td>{uses[i]?.label ?? ''}</td>
+                  <td class="num">{uses[i] ? m(uses[i].amount) : ''}</td>
+                </tr>
+              ))}
+            </DataTable>
           </>
         )}
       </section>
@@ -148,35 +169,24 @@ export function FundPage({
             </figure>
             <details>
               <summary>{t(l, 'fund.chart.tableSummary')}</summary>
-              <div class="table-wrap">
-                <table class="table">
-                  <caption>{t(l, 'fund.chart.title', { currency: s.currency })}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t(l, 'fund.table.month')}</th>
-                      <th scope="col" class="num">
-                        {t(l, 'fund.figures.raised')}
-                      </th>
-                      <th scope="col" class="num">
-                        {t(l, 'fund.figures.committed')}
-                      </th>
-                      <th scope="col" class="num">
-                        {t(l, 'fund.figures.disbursed')}
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {months.map((x) => (
-                      <tr key={x.month}>
-                        <th scope="row">{x.month}</th>
-                        <td class="num">{m(x.raised)}</td>
-                        <td class="num">{m(x.committed)}</td>
-                        <td class="num">{m(x.disbursed)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption={t(l, 'fund.chart.title', { currency: s.currency })}
+                cols={[
+                  { label: t(l, 'fund.table.month') },
+                  { label: t(l, 'fund.figures.raised'), num: true },
+                  { label: t(l, 'fund.figures.committed'), num: true },
+                  { label: t(l, 'fund.figures.disbursed'), num: true },
+                ]}
+              >
+                {months.map((x) => (
+                  <tr key={x.month}>
+                    <th scope="row">{x.month}</th>
+                    <td class="num">{m(x.raised)}</td>
+                    <td class="num">{m(x.committed)}</td>
+                    <td class="num">{m(x.disbursed)}</td>
+                  </tr>
+                ))}
+              </DataTable>
             </details>
           </>
         )}
@@ -184,34 +194,27 @@ export function FundPage({
 
       <section aria-labelledby="fund-contributors">
         <h2 id="fund-contributors">{t(l, 'fund.contributors.heading')}</h2>
-        <div class="table-wrap">
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">{t(l, 'fund.contributors.name')}</th>
-                <th scope="col" class="num">
-                  {t(l, 'fund.contributors.contributed')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {shownGivers.map((c) => (
-                <tr key={c.orgId}>
-                  <th scope="row">
-                    <a href={`/directory/organisations/${c.orgId}`}>{c.name}</a>
-                  </th>
-                  <td class="num">
-                    {c.accountId ? (
-                      <a href={`/fund/accounts/${c.accountId}/statement`}>{m(c.contributed)}</a>
-                    ) : (
-                      m(0)
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          cols={[
+            { label: t(l, 'fund.contributors.name') },
+            { label: t(l, 'fund.contributors.contributed'), num: true },
+          ]}
+        >
+          {shownGivers.map((c) => (
+            <tr key={c.orgId}>
+              <th scope="row">
+                <a href={`/directory/organisations/${c.orgId}`}>{c.name}</a>
+              </th>
+              <td class="num">
+                {c.accountId ? (
+                  <a href={`/fund/accounts/${c.accountId}/statement`}>{m(c.contributed)}</a>
+                ) : (
+                  m(0)
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
 
       <section aria-labelledby="fund-communities">
@@ -219,46 +222,33 @@ export function FundPage({
         {s.communities.length === 0 ? (
           <p class="empty">{t(l, 'fund.communities.none')}</p>
         ) : (
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t(l, 'fund.communities.name')}</th>
-                  <th scope="col" class="num">
-                    {t(l, 'fund.figures.committed')}
-                  </th>
-                  <th scope="col" class="num">
-                    {t(l, 'fund.figures.disbursed')}
-                  </th>
-                  <th scope="col" class="num">
-                    {t(l, 'fund.communities.spent')}
-                  </th>
-                  <th scope="col" class="num">
-                    {t(l, 'fund.communities.outstanding')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {shownCommunities.map((c) => (
-                  <tr key={c.orgId}>
-                    <th scope="row">
-                      <a href={`/directory/organisations/${c.orgId}`}>{c.name}</a>
-                    </th>
-                    <td class="num">{m(c.committed)}</td>
-                    <td class="num">{m(c.disbursed)}</td>
-                    <td class="num">{m(c.spent)}</td>
-                    <td class="num">
-                      {c.grantAccountId ? (
-                        <a href={`/fund/accounts/${c.grantAccountId}/statement`}>{m(c.outstanding)}</a>
-                      ) : (
-                        m(c.outstanding)
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            cols={[
+              { label: t(l, 'fund.communities.name') },
+              { label: t(l, 'fund.figures.committed'), num: true },
+              { label: t(l, 'fund.figures.disbursed'), num: true },
+              { label: t(l, 'fund.communities.spent'), num: true },
+              { label: t(l, 'fund.communities.outstanding'), num: true },
+            ]}
+          >
+            {shownCommunities.map((c) => (
+              <tr key={c.orgId}>
+                <th scope="row">
+                  <a href={`/directory/organisations/${c.orgId}`}>{c.name}</a>
+                </th>
+                <td class="num">{m(c.committed)}</td>
+                <td class="num">{m(c.disbursed)}</td>
+                <td class="num">{m(c.spent)}</td>
+                <td class="num">
+                  {c.grantAccountId ? (
+                    <a href={`/fund/accounts/${c.grantAccountId}/statement`}>{m(c.outstanding)}</a>
+                  ) : (
+                    m(c.outstanding)
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
 
@@ -266,26 +256,19 @@ export function FundPage({
         <h2 id="fund-pledges">{t(l, 'fund.pledges.heading')}</h2>
         <p>{t(l, 'fund.pledges.note', { total: formatMoney(s.pledged, s.currency, l) })}</p>
         {pledgers.length > 0 && (
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t(l, 'fund.contributors.name')}</th>
-                  <th scope="col" class="num">
-                    {t(l, 'fund.pledges.pledged')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {(all ? pledgers : pledgers.slice(0, TOP_ROWS)).map((c) => (
-                  <tr key={c.orgId}>
-                    <th scope="row">{c.name}</th>
-                    <td class="num">{m(c.pledged)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            cols={[
+              { label: t(l, 'fund.contributors.name') },
+              { label: t(l, 'fund.pledges.pledged'), num: true },
+            ]}
+          >
+            {(all ? pledgers : pledgers.slice(0, TOP_ROWS)).map((c) => (
+              <tr key={c.orgId}>
+                <th scope="row">{c.name}</th>
+                <td class="num">{m(c.pledged)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
 
@@ -334,38 +317,31 @@ export function TransactionsTable({
   const l = request.locale;
   if (items.length === 0) return <p class="empty">{t(l, 'fund.empty')}</p>;
   return (
-    <div class="table-wrap">
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">{t(l, 'fund.table.number')}</th>
-            <th scope="col">{t(l, 'fund.table.date')}</th>
-            <th scope="col">{t(l, 'fund.table.kind')}</th>
-            <th scope="col">{t(l, 'fund.table.from')}</th>
-            <th scope="col">{t(l, 'fund.table.to')}</th>
-            <th scope="col" class="num">
-              {t(l, 'fund.table.amount')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((x) => (
-            <tr key={x.id}>
-              <td>
-                <a href={`/fund/transactions/${x.id}`}>#{x.seq}</a>
-              </td>
-              <td>{formatDate(l, x.valueDate)}</td>
-              <td>{kindLabel(l, x.kind)}</td>
-              <td>{x.providerName ?? t(l, 'fund.flow.fund')}</td>
-              <td>{x.receiverName ?? t(l, 'fund.flow.fund')}</td>
-              <td class="num">
-                <Money minor={x.amountMinor} currency={x.currency} locale={l} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      cols={[
+        { label: t(l, 'fund.table.number') },
+        { label: t(l, 'fund.table.date') },
+        { label: t(l, 'fund.table.kind') },
+        { label: t(l, 'fund.table.from') },
+        { label: t(l, 'fund.table.to') },
+        { label: t(l, 'fund.table.amount'), num: true },
+      ]}
+    >
+      {items.map((x) => (
+        <tr key={x.id}>
+          <td>
+            <a href={`/fund/transactions/${x.id}`}>#{x.seq}</a>
+          </td>
+          <td>{formatDate(l, x.valueDate)}</td>
+          <td>{kindLabel(l, x.kind)}</td>
+          <td>{x.providerName ?? t(l, 'fund.flow.fund')}</td>
+          <td>{x.receiverName ?? t(l, 'fund.flow.fund')}</td>
+          <td class="num">
+            <Money minor={x.amountMinor} currency={x.currency} locale={l} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -414,41 +390,32 @@ export function StatementPage({
       {s.lines.length === 0 ? (
         <p class="empty">{t(l, 'fund.statement.none')}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="table">
-            <caption>{t(l, 'fund.statement.caption', { account: name, month: s.month })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t(l, 'fund.table.number')}</th>
-                <th scope="col">{t(l, 'fund.table.date')}</th>
-                <th scope="col">{t(l, 'fund.table.kind')}</th>
-                <th scope="col">{t(l, 'fund.statement.counterparty')}</th>
-                <th scope="col">{t(l, 'fund.table.memo')}</th>
-                <th scope="col" class="num">
-                  {t(l, 'fund.table.amount')}
-                </th>
-                <th scope="col" class="num">
-                  {t(l, 'fund.statement.balance')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.lines.map((x) => (
-                <tr key={`${x.transactionId}-${x.amount}`}>
-                  <td>
-                    <a href={`/fund/transactions/${x.transactionId}`}>#{x.seq}</a>
-                  </td>
-                  <td>{formatDate(l, x.postedAt)}</td>
-                  <td>{kindLabel(l, x.kind)}</td>
-                  <td>{x.counterparty ?? ''}</td>
-                  <td>{x.memo ?? ''}</td>
-                  <td class="num">{m(x.amount)}</td>
-                  <td class="num">{m(x.balance)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t(l, 'fund.statement.caption', { account: name, month: s.month })}
+          cols={[
+            { label: t(l, 'fund.table.number') },
+            { label: t(l, 'fund.table.date') },
+            { label: t(l, 'fund.table.kind') },
+            { label: t(l, 'fund.statement.counterparty') },
+            { label: t(l, 'fund.table.memo') },
+            { label: t(l, 'fund.table.amount'), num: true },
+            { label: t(l, 'fund.statement.balance'), num: true },
+          ]}
+        >
+          {s.lines.map((x) => (
+            <tr key={`${x.transactionId}-${x.amount}`}>
+              <td>
+                <a href={`/fund/transactions/${x.transactionId}`}>#{x.seq}</a>
+              </td>
+              <td>{formatDate(l, x.postedAt)}</td>
+              <td>{kindLabel(l, x.kind)}</td>
+              <td>{x.counterparty ?? ''}</td>
+              <td>{x.memo ?? ''}</td>
+              <td class="num">{m(x.amount)}</td>
+              <td class="num">{m(x.balance)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </div>
   );
