@@ -1,4 +1,6 @@
-import type { VNode } from 'preact';
+import type { FastifyRequest } from 'fastify';
+import type { ComponentChildren, VNode } from 'preact';
+import { Csrf } from './layout.tsx';
 
 /** Form values and field errors (field name → error code or message) as the pages keep them. */
 export type FormValues = Record<string, string>;
@@ -72,5 +74,45 @@ export function Field(p: FieldProps): VNode {
         />
       )}
     </div>
+  );
+}
+
+/** A form body field as a trimmed string (form parsers give arrays for repeated names: the first counts). */
+export function field(body: Record<string, unknown>, name: string): string {
+  const v = body[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' ? s.trim() : '';
+}
+
+/** Every string field of a form body, for re-displaying what the user typed. */
+export function formValues(body: unknown): FormValues {
+  const out: FormValues = {};
+  if (body && typeof body === 'object')
+    for (const k of Object.keys(body)) if (k !== '_csrf') out[k] = field(body as Record<string, unknown>, k);
+  return out;
+}
+
+/** A one-button form that posts (status changes, archive, cancel, check-in…). */
+export function PostButton({
+  request,
+  action,
+  label,
+  className,
+  children,
+}: {
+  request: FastifyRequest;
+  action: string;
+  label: string;
+  className?: string;
+  children?: ComponentChildren;
+}): VNode {
+  return (
+    <form method="post" action={action} class="inline">
+      <Csrf request={request} />
+      {children}
+      <button type="submit" class={className}>
+        {label}
+      </button>
+    </form>
   );
 }

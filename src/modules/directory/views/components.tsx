@@ -1,7 +1,11 @@
 import type { FastifyRequest } from 'fastify';
-import type { ComponentChildren, VNode } from 'preact';
+import type { VNode } from 'preact';
 import { type Locale, localeNames, locales, pick, t } from '../../../core/i18n/i18n.ts';
 import { Field as CoreField, type FieldProps as CoreFieldProps } from '../../../core/ui/forms.tsx';
+
+// One definition in the kernel; re-exported so the part's pages keep importing from here.
+export { field, formValues, PostButton } from '../../../core/ui/forms.tsx';
+
 import { LocalisedText } from '../../../core/ui/layout.tsx';
 import { countryName } from '../countries.ts';
 import type { FieldError } from '../service-input.ts';
@@ -139,42 +143,3 @@ export const Country = ({ code, locale }: { code: string | null; locale: Locale 
   code ? <span title={code}>{countryName(code, locale)}</span> : <span class="muted">—</span>;
 
 export const kindLabel = (l: Locale, kind: string) => t(l, `directory.kind.${kind}`);
-
-export function PostButton({
-  request,
-  action,
-  label,
-  className,
-  children,
-}: {
-  request: FastifyRequest;
-  action: string;
-  label: string;
-  className?: string;
-  children?: ComponentChildren;
-}): VNode {
-  return (
-    <form method="post" action={action} class="inline">
-      <input type="hidden" name="_csrf" value={request.csrfToken} />
-      {children}
-      <button type="submit" class={className}>
-        {label}
-      </button>
-    </form>
-  );
-}
-
-/** A form body field as a trimmed string (form parsers give arrays for repeated names). */
-export function field(body: Record<string, unknown>, name: string): string {
-  const v = body[name];
-  const s = Array.isArray(v) ? v[0] : v;
-  return typeof s === 'string' ? s.trim() : '';
-}
-
-/** Every string field of a form body, for re-displaying what the user typed. */
-export function formValues(body: unknown): FormValues {
-  const out: FormValues = {};
-  if (body && typeof body === 'object')
-    for (const k of Object.keys(body)) if (k !== '_csrf') out[k] = field(body as Record<string, unknown>, k);
-  return out;
-}

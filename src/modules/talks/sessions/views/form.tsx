@@ -1,8 +1,9 @@
-import type { FastifyRequest } from 'fastify';
-import type { ComponentChildren, VNode } from 'preact';
+import type { VNode } from 'preact';
 import { type Locale, localeNames, locales, t } from '../../../../core/i18n/i18n.ts';
-import { Field as CoreField, type FieldProps as CoreFieldProps } from '../../../../core/ui/forms.tsx';
-import { Csrf } from '../../../../core/ui/layout.tsx';
+import { Field as CoreField, type FieldProps as CoreFieldProps, field } from '../../../../core/ui/forms.tsx';
+
+// One definition in the kernel; re-exported so the part's pages keep importing from here.
+export { field, formValues, PostButton } from '../../../../core/ui/forms.tsx';
 
 /** Form pieces of the sessions' pages: labelled fields with their errors, multilingual fieldsets. */
 
@@ -143,49 +144,10 @@ export function i18nValues(name: string, value: Record<string, string> | null | 
   return out;
 }
 
-/** A form body field as a trimmed string (repeated names give arrays: the first counts). */
-export function field(body: Record<string, unknown>, name: string): string {
-  const v = body[name];
-  const s = Array.isArray(v) ? v[0] : v;
-  return typeof s === 'string' ? s.trim() : '';
-}
-
 /** Every value of a repeated field (checkboxes). */
 export function fieldAll(body: Record<string, unknown>, name: string): string[] {
   const v = body[name];
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
     (x): x is string => typeof x === 'string',
-  );
-}
-
-export function formValues(body: unknown): FormValues {
-  const out: FormValues = {};
-  if (body && typeof body === 'object')
-    for (const k of Object.keys(body)) if (k !== '_csrf') out[k] = field(body as Record<string, unknown>, k);
-  return out;
-}
-
-/** A one-button form that posts (status changes, cancel, check-in…). */
-export function PostButton({
-  request,
-  action,
-  label,
-  className,
-  children,
-}: {
-  request: FastifyRequest;
-  action: string;
-  label: string;
-  className?: string;
-  children?: ComponentChildren;
-}): VNode {
-  return (
-    <form method="post" action={action} class="inline">
-      <Csrf request={request} />
-      {children}
-      <button type="submit" class={className}>
-        {label}
-      </button>
-    </form>
   );
 }
