@@ -5,14 +5,16 @@ import { describe, expect, it } from 'vitest';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const catalogue = (l: string) =>
-  JSON.parse(readFileSync(path.join(here, '../../core/i18n/locales', l, 'aid.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-const keys = (tree: unknown, prefix = ''): string[] =>
-  Object.entries(tree as Record<string, unknown>).flatMap(([k, v]) =>
-    typeof v === 'object' && v ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
-  );
+  JSON.parse(readFileSync(path.join(here, 'locales', `${l}.json`), 'utf8')) as Record<string, unknown>;
+/** Plural forms differ by language (uk, ru: `_few`, `_many`; ar also `_zero`, `_two`): compare their stem. */
+const stem = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
+const keys = (tree: unknown, prefix = ''): string[] => [
+  ...new Set(
+    Object.entries(tree as Record<string, unknown>).flatMap(([k, v]) =>
+      typeof v === 'object' && v ? keys(v, `${prefix}${k}.`) : [stem(`${prefix}${k}`)],
+    ),
+  ),
+];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
