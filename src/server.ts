@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { type AuditSealer, startAuditSealer } from './core/audit/index.ts';
 import { createResponseCache, type ResponseCache } from './core/cache/response-cache.ts';
 import { instanceSecret, type OpenDatabase, openDatabase } from './core/db/open.ts';
 import { buildApp } from './core/http/app.ts';
@@ -25,6 +26,7 @@ export async function createPlatform(
   const opened = await openDatabase(config, log);
   let jobs: Jobs | undefined;
   let cache: ResponseCache | undefined;
+  let sealer: AuditSealer | undefined;
   try {
     const secret = await instanceSecret(opened.database);
     const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
@@ -46,6 +48,7 @@ export async function createPlatform(
       secret,
       renderErrorPage,
     };
+    sealer = startAuditSealer(opened.database, { onError: (e) => log(`audit sealer: ${String(e)}`) });
     registerJobs(jobs, services);
     await jobs.start();
     await seedOnFirstRun(services, log);
@@ -60,12 +63,14 @@ export async function createPlatform(
         closed = true;
         await app.close();
         await services.jobs.stop();
+        await sealer?.stop();
         await services.cache.close();
         await opened.close();
       },
     };
   } catch (e) {
     await jobs?.stop().catch(() => undefined);
+    await sealer?.stop();
     await cache?.close();
     await opened.close();
     throw e;

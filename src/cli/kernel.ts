@@ -13,7 +13,9 @@ export function registerKernelCommands(program: Command): void {
   const verify = program.command('verify').description('check the integrity of tamper-evident records');
   verify
     .command('audit')
-    .description('recompute the hash chain of the audit log and report the first broken link')
+    .description(
+      'seal the audit events written so far, recompute the hash chain and report the first broken link',
+    )
     .action(async () => {
       const result = await withDatabase(async (opened) =>
         verifyAudit(opened.database.db, (n, total) => {
@@ -23,6 +25,9 @@ export function registerKernelCommands(program: Command): void {
       if (process.stderr.isTTY) process.stderr.write('\n');
       if (result.ok) {
         process.stdout.write(`audit log OK: ${result.checked} events, chain intact\n`);
+        // Events committed while this ran are sealed by the app's next round, and checked next time.
+        if (result.unsealed)
+          process.stdout.write(`${result.unsealed} events written meanwhile are not sealed yet\n`);
       } else {
         process.stdout.write(
           `audit log BROKEN at event ${result.firstBroken!.id}: ${result.firstBroken!.reason} (${result.checked} events before it are intact)\n`,

@@ -58,3 +58,45 @@ describe('peacetalks verify audit', () => {
     expect(r.stdout).toContain(`audit log BROKEN at event ${first + 2}`);
   });
 });
+
+/** The command seals what was written just before it, and sees an event slipped into the chain. */
+describe('peacetalks verify audit on events not sealed yet', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  const env = () => ({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
+  const write = (i: number) =>
+    database.db.transaction((tx) =>
+      audit(
+        tx,
+        { actor: null, now: new Date(), requestId: 'test' },
+        { action: 'update', entity: 'x', entityId: `e${i}` },
+      ),
+    );
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => database?.drop());
+
+  it('seals the events just written, then reports them intact', async () => {
+    for (let i = 1; i <= 3; i++) await write(i);
+    const r = await runCli(['verify', 'audit'], env());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('audit log OK: 3 events, chain intact\n');
+    const sealed = await database.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM audit_events WHERE seq IS NOT NULL AND hash IS NOT NULL`,
+    );
+    expect(sealed.rows[0].n).toBe(3);
+  });
+
+  it('names an event inserted with a made-up place and hash', async () => {
+    await write(4);
+    // Inserting needs no switched-off trigger: a forged event must be caught by its hash.
+    const forged = await database.db.execute<{ id: number }>(sql`
+      INSERT INTO audit_events (at, action, entity, seq, prev_hash, hash)
+      SELECT now(), 'update', 'x', max(seq) + 1, (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1), 'forged'
+      FROM audit_events RETURNING id`);
+    const r = await runCli(['verify', 'audit'], env());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`audit log BROKEN at event ${Number(forged.rows[0].id)}`);
+    expect(r.stdout).toContain('3 events before it are intact');
+  });
+});

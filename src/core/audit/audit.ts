@@ -2,10 +2,6 @@ import { sql } from 'drizzle-orm';
 import { CHANGES_CHANNEL } from '../cache/response-cache.ts';
 import type { Ctx } from '../context.ts';
 import type { DbOrTx } from '../db/tx.ts';
-import { eventHash, GENESIS } from './hash.ts';
-
-// One lock for the whole chain: each event needs the hash of the one before it.
-const AUDIT_CHAIN_LOCK = 7_320_021;
 
 export interface AuditInput {
   action: string; // create | update | archive | read_restricted | login | ...
@@ -15,51 +11,37 @@ export interface AuditInput {
   after?: unknown;
 }
 
-/** Round-trip through JSON so that what we hash is exactly what jsonb will give back. */
-const normalise = (v: unknown) => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
+/** The value as jsonb text; SQL NULL for nothing (undefined, null, or what JSON has no text for). */
+const jsonText = (v: unknown): string | null => {
+  const text = v === undefined ? undefined : JSON.stringify(v);
+  return text === undefined || text === 'null' ? null : text;
+};
 
 /**
  * Append an audit event. Call it with the transaction of the change it records, so that the
  * change and its audit event are committed together or not at all.
+ *
+ * The event is written unsealed, with no lock: its place in the hash chain, the previous hash and
+ * its own hash are set after its commit by the sealer (seal.ts), in commit order. Chaining here
+ * would need the previous event's hash, that is one lock held by every writing transaction of the
+ * platform until its commit.
  */
 export async function audit(
   db: DbOrTx,
   ctx: Pick<Ctx, 'actor' | 'now' | 'requestId'>,
   input: AuditInput,
 ): Promise<void> {
-  // The lock and the read are two statements on purpose: a statement's snapshot is taken when it
-  // starts, so reading the last hash in the statement that waits for the lock could miss the event
-  // its previous holder just committed.
-  await db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const head = await db.execute<{ hash: string | null; id: number }>(sql`
-    SELECT (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS hash,
-           nextval(pg_get_serial_sequence('audit_events', 'id'))::int8 AS id`);
-  const prevHash = head.rows[0].hash ?? GENESIS;
-  const id = Number(head.rows[0].id);
-  const at = ctx.now.toISOString();
-  const before = normalise(input.before);
-  const after = normalise(input.after);
-  const fields = {
-    id,
-    at,
-    actorId: ctx.actor?.userId ?? null,
-    action: input.action,
-    entity: input.entity,
-    entityId: input.entityId ?? null,
-    before,
-    after,
-  };
-  const hash = eventHash(prevHash, fields);
   // Tell every app instance that something changed, when (and only if) this transaction commits:
   // their caches of public pages are emptied (see core/cache). Events that change nothing
   // anyone reads publicly do not. One statement with the insert: one round trip less per change.
   const channel = QUIET_ACTIONS.has(input.action) ? null : CHANGES_CHANNEL;
   await db.execute(sql`
     WITH ins AS (
-      INSERT INTO audit_events (id, at, actor_id, actor_label, action, entity, entity_id, before, after, request_id, prev_hash, hash)
-      VALUES (${id}, ${at}, ${fields.actorId}, ${ctx.actor?.email ?? null}, ${fields.action}, ${fields.entity}, ${fields.entityId},
-        ${before === null ? null : JSON.stringify(before)}::jsonb, ${after === null ? null : JSON.stringify(after)}::jsonb,
-        ${ctx.requestId ?? null}, ${prevHash}, ${hash})
+      INSERT INTO audit_events (at, actor_id, actor_label, action, entity, entity_id, before, after, request_id)
+      VALUES (${ctx.now.toISOString()}, ${ctx.actor?.userId ?? null}, ${ctx.actor?.email ?? null}, ${input.action},
+        ${input.entity}, ${input.entityId ?? null},
+        ${jsonText(input.before)}::jsonb, ${jsonText(input.after)}::jsonb,
+        ${ctx.requestId ?? null})
       RETURNING id)
     SELECT pg_notify(${channel}::text, ${input.entity}) FROM ins WHERE ${channel}::text IS NOT NULL`);
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -135,13 +136,18 @@ export const auditEvents = pgTable(
     before: jsonb('before'),
     after: jsonb('after'),
     requestId: text('request_id'),
-    prevHash: text('prev_hash').notNull(),
-    hash: text('hash').notNull(),
+    // Written NULL by audit() and set once by the sealer (core/audit/seal.ts): the place in the
+    // chain, in sealing order, and the hashes. A trigger refuses any other update.
+    seq: bigint('seq', { mode: 'number' }).unique(),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [
     index('audit_events_entity_idx').on(t.entity, t.entityId),
     index('audit_events_actor_idx').on(t.actorId),
     index('audit_events_at_idx').on(t.at),
+    // What the sealer looks for: small, since events are sealed within a second of their commit.
+    index('audit_events_unsealed_idx').on(t.id).where(sql`${t.seq} IS NULL`),
   ],
 );
 
