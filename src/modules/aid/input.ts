@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AppError } from '../../core/errors.ts';
 import { clusters, corridorStatuses, priorities } from './schema.ts';
 
 /**
@@ -159,14 +158,3 @@ export type CapacityInput = z.input<typeof capacityInput>;
  * form and the API have no place for it, and we cannot tell a harmless typo from a name.
  */
 export const capacityKeys = new Set(['orgId', 'asOf', ...capacityFields]);
-
-/** Parse a use case's input; bad input is `validation_failed` with the paths, never an untyped error. */
-export function parseInput<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const r = schema.safeParse(raw);
-  if (!r.success)
-    throw new AppError(
-      'validation_failed',
-      r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  return r.data;
-}

@@ -3,9 +3,10 @@ import { audit } from '../../core/audit/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import { inTransaction, type Tx } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { invalidField, parseInput } from '../../core/validation/input.ts';
 import { checkRead, requireCentre } from './access.ts';
 import { commitFundGrant, disburseFundGrant } from './fund-bridge.ts';
-import { type AllocateInput, allocateInput, parseInput } from './input.ts';
+import { type AllocateInput, allocateInput } from './input.ts';
 import { NEED_STATUS_SQL } from './need-status.ts';
 
 export interface Allocation {
@@ -103,15 +104,14 @@ export async function allocateOffer(ctx: Ctx, raw: AllocateInput): Promise<Alloc
     const remaining = Number(offer.remaining);
     if (offer.kind === 'goods') {
       if (offer.unit?.toLowerCase() !== need.unit.toLowerCase())
-        throw new AppError('validation_failed', [
-          { path: 'offerId', message: `the offer is in ${offer.unit}, the need in ${need.unit}` },
-        ]);
-      if (input.amountMinor != null)
-        throw new AppError('validation_failed', [{ path: 'amountMinor', message: 'only for money offers' }]);
+        throw invalidField(
+          'offerId',
+          'unit_mismatch',
+          `the offer is in ${offer.unit}, the need in ${need.unit}`,
+        );
+      if (input.amountMinor != null) throw invalidField('amountMinor', 'money_only', 'only for money offers');
     } else if (input.amountMinor == null) {
-      throw new AppError('validation_failed', [
-        { path: 'amountMinor', message: 'required for a money offer' },
-      ]);
+      throw invalidField('amountMinor', 'required', 'required for a money offer');
     }
     const takes = offer.kind === 'goods' ? input.quantity : (input.amountMinor as number);
     if (input.quantity > lacking || takes > remaining) {

@@ -3,8 +3,9 @@ import { audit } from '../../core/audit/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import { inTransaction } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
+import { invalidField, parseInput } from '../../core/validation/input.ts';
 import { checkRead, organisationPlace, requireCentreOrMember } from './access.ts';
-import { type CapacityInput, capacityFields, capacityInput, capacityKeys, parseInput } from './input.ts';
+import { type CapacityInput, capacityFields, capacityInput, capacityKeys } from './input.ts';
 
 export const capacityGroups = ['children', 'women', 'young', 'elderly', 'total'] as const;
 export type CapacityGroup = (typeof capacityGroups)[number];
@@ -63,7 +64,7 @@ export async function reportCapacity(ctx: Ctx, raw: CapacityInput): Promise<Capa
   for (const g of ['children', 'women', 'young', 'elderly'] as const) {
     for (const side of ['Available', 'Used'] as const) {
       if (input[`${g}${side}`] > input[`total${side}`])
-        throw new AppError('validation_failed', [{ path: `${g}${side}`, message: `more than total${side}` }]);
+        throw invalidField(`${g}${side}`, 'more_than_total', `more than total${side}`);
     }
   }
   return inTransaction(ctx.db, async (tx) => {

@@ -3,8 +3,9 @@ import { audit } from '../../core/audit/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import { inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { parseInput } from '../../core/validation/input.ts';
 import { checkRead, isCentre, organisationPlace, requireCentre } from './access.ts';
-import { type CorridorInput, corridorInput, corridorStatusInput, parseInput } from './input.ts';
+import { type CorridorInput, corridorInput, corridorStatusInput } from './input.ts';
 import type { CorridorStatus } from './schema.ts';
 
 export interface Corridor {

@@ -3,6 +3,7 @@ import { audit } from '../../core/audit/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import { inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { invalidField, parseInput } from '../../core/validation/input.ts';
 import {
   actsFor,
   checkRead,
@@ -11,7 +12,7 @@ import {
   requireCentre,
   requireCentreOrMember,
 } from './access.ts';
-import { type PostNeedInput, parseInput, postNeedInput, verifyNeedInput } from './input.ts';
+import { type PostNeedInput, postNeedInput, verifyNeedInput } from './input.ts';
 import type { Cluster, NeedStatus, Priority } from './schema.ts';
 
 export interface Need {
@@ -81,7 +82,7 @@ export async function postNeed(ctx: Ctx, raw: PostNeedInput): Promise<Need> {
   const input = parseInput(postNeedInput, raw);
   const actor = requireCentreOrMember(ctx, input.communityOrgId);
   if ((input.lat == null) !== (input.lon == null))
-    throw new AppError('validation_failed', [{ path: 'lat', message: 'latitude and longitude go together' }]);
+    throw invalidField('lat', 'lat_lon_together', 'latitude and longitude go together');
   return inTransaction(ctx.db, async (tx) => {
     const org = await organisationPlace(tx, input.communityOrgId, 'communityOrgId');
     const r = await tx.execute<{ id: string }>(sql`
@@ -155,7 +156,7 @@ export async function listNeeds(
   if (f.cursor) {
     const [at, id] = Buffer.from(f.cursor, 'base64url').toString().split('|');
     if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id))
-      throw new AppError('validation_failed', [{ path: 'cursor', message: 'invalid cursor' }]);
+      throw invalidField('cursor', 'invalid_cursor', 'invalid cursor');
     conds.push(sql`(n.created_at, n.id) < (${at}::timestamptz, ${id}::uuid)`);
   }
   const r = await ctx.db.execute(sql`SELECT ${NEED_COLUMNS} FROM ${NEED_FROM}

@@ -4,8 +4,9 @@ import type { Ctx } from '../../core/context.ts';
 import { inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { hasAnyRole } from '../../core/policy/policy.ts';
+import { invalidField, parseInput } from '../../core/validation/input.ts';
 import { actsFor, checkRead, checkWrite, isCentre, organisationPlace } from './access.ts';
-import { type PostOfferInput, parseInput, postOfferInput } from './input.ts';
+import { type PostOfferInput, postOfferInput } from './input.ts';
 import type { Cluster } from './schema.ts';
 
 export interface Offer {
@@ -61,8 +62,6 @@ export function offerOf(r: any): Offer {
   };
 }
 
-const invalid = (path: string, message: string) => new AppError('validation_failed', [{ path, message }]);
-
 /**
  * A member organisation offers goods (or money) for itself; the Solidarity Fund's money is
  * offered by a treasurer or the centre. Money is always in integer minor units.
@@ -71,19 +70,21 @@ export async function postOffer(ctx: Ctx, raw: PostOfferInput): Promise<Offer> {
   const input = parseInput(postOfferInput, raw);
   const actor = checkWrite(ctx);
   if (input.source === 'fund') {
-    if (input.kind !== 'money') throw invalid('kind', 'the Solidarity Fund offers money');
+    if (input.kind !== 'money')
+      throw invalidField('kind', 'fund_offers_money', 'the Solidarity Fund offers money');
     if (!isCentre(actor) && !hasAnyRole(actor, ['treasurer']))
       throw new AppError('forbidden', { needed: ['treasurer'] });
   } else {
-    if (!input.offererOrgId) throw invalid('offererOrgId', 'required');
+    if (!input.offererOrgId) throw invalidField('offererOrgId', 'required');
     if (!isCentre(actor) && !actsFor(actor, input.offererOrgId))
       throw new AppError('forbidden', { needed: ['member'] });
   }
   if (input.kind === 'goods' && (!input.quantity || !input.unit))
-    throw invalid('quantity', 'goods need a quantity and unit');
+    throw invalidField('quantity', 'required', 'goods need a quantity and unit');
   if (input.kind === 'money' && (!input.amountMinor || !input.currency))
-    throw invalid('amountMinor', 'money needs an amount and currency');
-  if ((input.lat == null) !== (input.lon == null)) throw invalid('lat', 'latitude and longitude go together');
+    throw invalidField('amountMinor', 'required', 'money needs an amount and currency');
+  if ((input.lat == null) !== (input.lon == null))
+    throw invalidField('lat', 'lat_lon_together', 'latitude and longitude go together');
   return inTransaction(ctx.db, async (tx) => {
     const org =
       input.source === 'member' && input.offererOrgId

@@ -4,11 +4,11 @@ import type { Ctx } from '../../core/context.ts';
 import { inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { isStaff } from '../../core/policy/policy.ts';
+import { invalidField, parseInput } from '../../core/validation/input.ts';
 import { actsFor, checkWrite, requireCentre, requireSignedIn } from './access.ts';
 import {
   type DeliveryInput,
   deliveryInput,
-  parseInput,
   resolveInput,
   type ShipmentInput,
   shipmentInput,
@@ -130,8 +130,7 @@ export async function createShipment(ctx: Ctx, raw: ShipmentInput): Promise<Ship
   const actor = requireCentre(ctx);
   const input = parseInput(shipmentInput, raw);
   const ids = input.items.map((i) => i.allocationId);
-  if (new Set(ids).size !== ids.length)
-    throw new AppError('validation_failed', [{ path: 'items', message: 'each allocation once' }]);
+  if (new Set(ids).size !== ids.length) throw invalidField('items', 'duplicate', 'each allocation once');
   return inTransaction(ctx.db, async (tx) => {
     if (input.corridorId) {
       const c = await tx.execute<{ status: string }>(
@@ -155,12 +154,9 @@ export async function createShipment(ctx: Ctx, raw: ShipmentInput): Promise<Ship
       );
       const a = r.rows[0];
       if (!a) throw new AppError('unknown_reference', { field: 'items.allocationId', id: item.allocationId });
-      if (a.kind !== 'goods')
-        throw new AppError('validation_failed', [{ path: 'items', message: 'money is paid, not shipped' }]);
+      if (a.kind !== 'goods') throw invalidField('items', 'money_not_shipped', 'money is paid, not shipped');
       if (destination && destination !== a.community_org_id)
-        throw new AppError('validation_failed', [
-          { path: 'items', message: 'one shipment goes to one community' },
-        ]);
+        throw invalidField('items', 'one_destination', 'one shipment goes to one community');
       destination = a.community_org_id;
       const left = Number(a.quantity) - Number(a.shipped_qty);
       if (item.quantity > left)
@@ -251,9 +247,7 @@ export async function confirmDelivery(ctx: Ctx, shipmentId: string, raw: Deliver
       given.size !== s.items.length ||
       s.items.some((i) => !given.has(i.id))
     )
-      throw new AppError('validation_failed', [
-        { path: 'items', message: 'every item of the shipment, once' },
-      ]);
+      throw invalidField('items', 'every_item_once', 'every item of the shipment, once');
     const at = ctx.now.toISOString();
     let sent = 0;
     let received = 0;
@@ -261,9 +255,7 @@ export async function confirmDelivery(ctx: Ctx, shipmentId: string, raw: Deliver
     for (const item of [...s.items].sort((a, b) => a.allocationId.localeCompare(b.allocationId))) {
       const got = given.get(item.id) as number;
       if (got > item.quantity)
-        throw new AppError('validation_failed', [
-          { path: 'items', message: `more than was sent of ${item.item}` },
-        ]);
+        throw invalidField('items', 'more_than_sent', `more than was sent of ${item.item}`);
       const lost = item.quantity - got;
       sent += item.quantity;
       received += got;
