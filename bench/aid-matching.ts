@@ -1,12 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/core/config.ts';
 import { freePort } from '../src/core/db/embedded.ts';
 import { openDatabase } from '../src/core/db/open.ts';
+import { installModules } from '../src/core/module/install.ts';
+import { seedOnFirstRun } from '../src/core/seed.ts';
 import { proposeOffers } from '../src/modules/aid/index.ts';
-import { seedOnFirstRun } from '../src/seed.ts';
+import { modules } from '../src/modules/index.ts';
 import { type LoadResult, load, spawnListening, stop } from './lib.ts';
+
+installModules(modules);
 
 /**
  * Matching proposals of the aid centre (issue 4): 100,000 open offers (and 5,000 needs) are

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/core/config.ts';
 import type { Actor, Ctx } from '../src/core/context.ts';
 import { freePort } from '../src/core/db/embedded.ts';
 import { openDatabase } from '../src/core/db/open.ts';

@@ -1,8 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/core/config.ts';
 import { openDatabase } from '../src/core/db/open.ts';
+import { installModules } from '../src/core/module/install.ts';
+import { seedOnFirstRun } from '../src/core/seed.ts';
 import { importCities } from '../src/modules/directory/index.ts';
-import { seedOnFirstRun } from '../src/seed.ts';
+import { modules } from '../src/modules/index.ts';
+
+installModules(modules);
 
 /**
  * Large data for the benchmarks, in the database of PEACETALKS_DATA_DIR (or DATABASE_URL):

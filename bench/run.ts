@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/core/config.ts';
 import { freePort } from '../src/core/db/embedded.ts';
 import { openDatabase } from '../src/core/db/open.ts';
 import { generate } from './generate.ts';

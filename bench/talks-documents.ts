@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/core/config.ts';
 import type { Ctx } from '../src/core/context.ts';
 import { openDatabase } from '../src/core/db/open.ts';
 import { renderDocx } from '../src/modules/talks/outputs/summary/docx.ts';

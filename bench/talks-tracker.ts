@@ -1,13 +1,17 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/core/config.ts';
 import type { Actor } from '../src/core/context.ts';
 import { freePort } from '../src/core/db/embedded.ts';
 import { openDatabase } from '../src/core/db/open.ts';
+import { installModules } from '../src/core/module/install.ts';
+import { seedOnFirstRun } from '../src/core/seed.ts';
+import { modules } from '../src/modules/index.ts';
 import { applyBulkUpdate, listActions, previewBulkUpdate } from '../src/modules/talks/actions/index.ts';
-import { seedOnFirstRun } from '../src/seed.ts';
 import { type LoadResult, load, spawnListening, stop } from './lib.ts';
+
+installModules(modules);
 
 /**
  * The Talks tracker benchmark of issue 3. Generates (with SQL) 2,000 sessions, 20,000

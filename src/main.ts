@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ConfigError, describeConfig, loadConfig } from './config.ts';
+import { ConfigError, describeConfig, loadConfig } from './core/config.ts';
 import type { Platform } from './server.ts';
 
 // `serve` starts the embedded database while the rest of the app loads (about a second of
@@ -24,7 +24,10 @@ if (process.argv[2] === 'serve' && !asksForHelp) {
   }
 }
 
-const { registerCommands } = await import('./cli/index.ts');
+const { installModules } = await import('./core/module/install.ts');
+const { modules } = await import('./modules/index.ts');
+installModules(modules);
+const { registerCommands } = await import('./core/cli/commands.ts');
 const { createPlatform, listen, PortInUseError } = await import('./server.ts');
 
 const program = new Command();

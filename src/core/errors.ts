@@ -2,8 +2,11 @@
  * The error catalogue: a stable code, its HTTP status, and a message key that every
  * language catalogue translates (`errors.<code>`). Use cases throw AppError; the HTTP layer
  * turns it into `{ error: { code, message, details } }` or a friendly page.
+ *
+ * These are the kernel's codes. A part adds its own in its manifest (`errors`), and names them
+ * for the type checker by merging into `ModuleErrorCodes` (see `modules/fund/errors.ts`).
  */
-export const errorCatalogue = {
+export const kernelErrors = {
   validation_failed: 400,
   invalid_json: 400,
   invalid_csv: 400,
@@ -22,18 +25,35 @@ export const errorCatalogue = {
   invalid_token: 400,
   token_expired: 410,
   rate_limited: 429,
-  insufficient_funds: 409,
   invalid_transition: 409,
   unknown_reference: 422,
-  over_allocation: 409,
-  idempotency_mismatch: 422,
-  second_approver_required: 403,
-  personal_data_refused: 422,
   unavailable: 503,
   internal: 500,
 } as const;
 
-export type ErrorCode = keyof typeof errorCatalogue;
+/** Codes the parts add: `declare module '…/core/errors.ts' { interface ModuleErrorCodes { code: 409 } }`. */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each part
+export interface ModuleErrorCodes {}
+
+export type ErrorCode = keyof typeof kernelErrors | keyof ModuleErrorCodes;
+
+const statuses = new Map<string, number>(Object.entries(kernelErrors));
+
+/** Called by the module kit for each part's `errors`; a code may not change its status. */
+export function registerErrorCodes(codes: Record<string, number>): void {
+  for (const [code, status] of Object.entries(codes)) {
+    const known = statuses.get(code);
+    if (known !== undefined && known !== status) {
+      throw new Error(`error code ${code} is already registered with status ${known}`);
+    }
+    statuses.set(code, status);
+  }
+}
+
+/** Every code known to this process with its status (kernel first, then the parts'). */
+export function errorCatalogue(): ReadonlyMap<string, number> {
+  return statuses;
+}
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -42,7 +62,7 @@ export class AppError extends Error {
   constructor(code: ErrorCode, details?: unknown, internalMessage?: string) {
     super(internalMessage ?? code);
     this.code = code;
-    this.status = errorCatalogue[code];
+    this.status = statuses.get(code) ?? 500;
     this.details = details;
   }
 }

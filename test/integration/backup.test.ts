@@ -4,13 +4,14 @@ import path from 'node:path';
 import pg from 'pg';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import { audit } from '../../src/core/audit/audit.ts';
 import { verifyAudit } from '../../src/core/audit/verify.ts';
 import { listTables } from '../../src/core/backup/catalog.ts';
 import { backupDatabase, restoreDatabase } from '../../src/core/backup/index.ts';
-import { seedOnFirstRun } from '../../src/seed.ts';
+import { loadConfig } from '../../src/core/config.ts';
+import { seedOnFirstRun } from '../../src/core/seed.ts';
 import { createTestDatabase } from '../support/database.ts';
+import '../support/modules.ts';
 
 type TestDb = Awaited<ReturnType<typeof createTestDatabase>>;
 

@@ -1,16 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config.ts';
 import { createResponseCache } from '../../src/core/cache/response-cache.ts';
+import { loadConfig } from '../../src/core/config.ts';
 import type { Actor, Ctx } from '../../src/core/context.ts';
 import { instanceSecret } from '../../src/core/db/open.ts';
 import { buildApp } from '../../src/core/http/app.ts';
 import type { AppServices } from '../../src/core/http/types.ts';
 import type { Jobs } from '../../src/core/jobs/jobs.ts';
 import { createMailer } from '../../src/core/mail/mailer.ts';
+import { platformRoutes, registerJobs } from '../../src/core/platform.ts';
+import { seedOnFirstRun } from '../../src/core/seed.ts';
 import { renderErrorPage } from '../../src/core/ui/error-page.tsx';
-import { registerJobs, routeModules } from '../../src/modules/index.ts';
-import { seedOnFirstRun } from '../../src/seed.ts';
 import { createTestDatabase } from './database.ts';
+import './modules.ts';
 
 /** Jobs that run inline: tests see the effect of a job when `send` returns. */
 export function inlineJobs(): Jobs & { sent: { queue: string; data: Record<string, unknown> }[] } {
@@ -66,7 +67,7 @@ export async function createTestApp(
   };
   registerJobs(services.jobs, services);
   if (opts.seed) await seedOnFirstRun(services, () => undefined);
-  const app = await buildApp(services, routeModules);
+  const app = await buildApp(services, platformRoutes());
   await app.ready();
   return {
     app,

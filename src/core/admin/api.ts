@@ -1,34 +1,36 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { roleGrantSchema } from '../auth/api.ts';
+import { roleEnum, roleGrantSchema } from '../auth/api.ts';
 import { grantRole, inviteUser, revokeRole } from '../auth/service.ts';
 import type { AppServices } from '../http/types.ts';
 import { locales } from '../i18n/i18n.ts';
-import { roles } from '../policy/roles.ts';
+
 import { listAuditEvents, listOutbox, listUsers } from './service.ts';
 
 const tags = ['admin'];
 
-const userSchema = z.object({
-  id: z.string().uuid(),
-  email: z.string(),
-  name: z.string(),
-  status: z.string(),
-  totpEnabled: z.boolean(),
-  createdAt: z.string(),
-  roles: z.array(roleGrantSchema),
-});
+const userSchema = () =>
+  z.object({
+    id: z.string().uuid(),
+    email: z.string(),
+    name: z.string(),
+    status: z.string(),
+    totpEnabled: z.boolean(),
+    createdAt: z.string(),
+    roles: z.array(roleGrantSchema()),
+  });
 
-const grantBody = z.object({
-  role: z.enum(roles),
-  scopeOrgId: z
-    .string()
-    .uuid()
-    .nullable()
-    .optional()
-    .describe('limit the role to this organisation or Section'),
-});
+const grantBody = () =>
+  z.object({
+    role: roleEnum(),
+    scopeOrgId: z
+      .string()
+      .uuid()
+      .nullable()
+      .optional()
+      .describe('limit the role to this organisation or Section'),
+  });
 
 /** Administration over JSON: users, invitations, roles, the audit log and the outbox. */
 export async function adminApi(root: FastifyInstance, services: AppServices): Promise<void> {
@@ -42,11 +44,11 @@ export async function adminApi(root: FastifyInstance, services: AppServices): Pr
         summary: 'Users by email, filtered by text and role (keyset pagination with `after`)',
         querystring: z.object({
           q: z.string().max(200).optional(),
-          role: z.enum(roles).optional(),
+          role: roleEnum().optional(),
           after: z.string().max(254).optional().describe('the `next` value of the previous page'),
           limit: z.coerce.number().int().min(1).max(200).optional(),
         }),
-        response: { 200: z.object({ items: z.array(userSchema), next: z.string().nullable() }) },
+        response: { 200: z.object({ items: z.array(userSchema()), next: z.string().nullable() }) },
       },
     },
     async (request) => listUsers(request.ctx(), request.query),
@@ -61,7 +63,7 @@ export async function adminApi(root: FastifyInstance, services: AppServices): Pr
         body: z.object({
           email: z.string().max(254),
           name: z.string().min(1).max(200),
-          roles: z.array(grantBody).min(1).max(20),
+          roles: z.array(grantBody()).min(1).max(20),
           locale: z.enum(locales).optional(),
         }),
         response: { 201: z.object({ userId: z.string().uuid() }) },
@@ -80,7 +82,7 @@ export async function adminApi(root: FastifyInstance, services: AppServices): Pr
         tags,
         summary: 'Give a user a role, network-wide or for one organisation',
         params: z.object({ id: z.string().uuid() }),
-        body: grantBody,
+        body: grantBody(),
         response: { 201: z.object({ id: z.string().uuid() }) },
       },
     },

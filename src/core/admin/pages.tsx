@@ -12,7 +12,7 @@ import { grantRole, inviteUser, revokeRole, setRoleMfaRequirement } from '../aut
 import type { AppServices } from '../http/types.ts';
 import { formatDate, formatNumber, localeNames, locales, t } from '../i18n/i18n.ts';
 import { hasRole } from '../policy/policy.ts';
-import { roles } from '../policy/roles.ts';
+import { allRoles } from '../policy/roles.ts';
 import { Csrf } from '../ui/layout.tsx';
 import { auditPage } from './audit-page.tsx';
 import { adminCounts, getMfaPolicy, getUser, listOutbox, listUsers } from './service.ts';
@@ -71,7 +71,7 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
     const q = request.query as Q;
     const list = await listUsers(request.ctx(), { q: q.q, role: q.role, after: q.after });
     const isAdmin = hasRole(request.actor, 'admin');
-    const invitable = isAdmin ? roles : roles.filter((r) => r !== 'admin');
+    const invitable = isAdmin ? allRoles() : allRoles().filter((r) => r !== 'admin');
     const nextQs = new URLSearchParams({
       ...(q.q ? { q: q.q } : {}),
       ...(q.role ? { role: q.role } : {}),
@@ -139,7 +139,7 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
               <label for="f-filter-role">{t(l, 'admin.users.role')}</label>
               <select id="f-filter-role" name="role">
                 <option value="">{t(l, 'admin.users.anyRole')}</option>
-                {roles.map((r) => (
+                {allRoles().map((r) => (
                   <option key={r} value={r} selected={q.role === r}>
                     {t(l, `auth.roles.${r}`)}
                   </option>
@@ -367,7 +367,7 @@ export async function adminPages(app: FastifyInstance, services: AppServices): P
     const body = request.body as Record<string, unknown>;
     const raw = body?.required;
     const wanted = new Set(Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []);
-    for (const role of roles) {
+    for (const role of allRoles()) {
       await setRoleMfaRequirement(request.ctx(), { role, required: wanted.has(role) });
     }
     return reply.redirect('/admin/security?done=saved', 303);

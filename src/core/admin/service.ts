@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { requireRole, requireScope } from '../policy/policy.ts';
-import { roles as allRoles, type Role } from '../policy/roles.ts';
+import { allRoles, type Role } from '../policy/roles.ts';
 
 /** Read side of the administration pages: users, the mail outbox, the audit log, the MFA policy. */
 
@@ -31,7 +31,7 @@ export async function listUsers(
   requireScope(ctx, 'admin');
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
   const q = input.q?.trim();
-  const role = input.role && (allRoles as readonly string[]).includes(input.role) ? input.role : null;
+  const role = input.role && (allRoles() as readonly string[]).includes(input.role) ? input.role : null;
   const r = await ctx.db.execute<{
     id: string;
     email: string;
@@ -240,7 +240,7 @@ export async function getMfaPolicy(ctx: Ctx): Promise<{ role: Role; required: bo
   requireScope(ctx, 'admin');
   const r = await ctx.db.execute<{ role: string }>(sql`SELECT role FROM role_mfa_policy WHERE required`);
   const required = new Set(r.rows.map((x) => x.role));
-  return allRoles.map((role) => ({ role, required: required.has(role) }));
+  return allRoles().map((role) => ({ role, required: required.has(role) }));
 }
 
 export async function adminCounts(

@@ -3,7 +3,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import { sendPage } from '../auth/forms.tsx';
 import { t } from '../i18n/i18n.ts';
 import { requireRole } from '../policy/policy.ts';
-import { type Role, roles } from '../policy/roles.ts';
+import { allRoles, type Role } from '../policy/roles.ts';
 
 const sections = [
   ['/admin/users', 'admin.nav.users'],
@@ -72,7 +72,7 @@ export function RoleSelect({
   value,
   id = 'f-role',
   name = 'role',
-  allowed = roles,
+  allowed = allRoles(),
 }: {
   request: FastifyRequest;
   value?: string;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import type { AppServices } from '../http/types.ts';
-import { roles } from '../policy/roles.ts';
+import { allRoles, type Role } from '../policy/roles.ts';
 import { createApiToken, listApiTokens, revokeApiToken, tokenScopes } from './security.ts';
 import { getMe, signIn, signOut, verifyMfa } from './service.ts';
 import { sessionCookieOptions } from './sessions.ts';
@@ -12,21 +12,26 @@ import { SESSION_COOKIE } from './tokens.ts';
 
 const tags = ['auth'];
 
-export const roleGrantSchema = z.object({
-  id: z.string().uuid(),
-  role: z.enum(roles),
-  scopeOrgId: z.string().uuid().nullable(),
-});
+/** Built when routes are registered: the parts' roles are known by then. */
+export const roleEnum = () => z.enum(allRoles() as [Role, ...Role[]]);
 
-const meSchema = z.object({
-  id: z.string().uuid(),
-  email: z.string(),
-  name: z.string(),
-  locale: z.string().nullable(),
-  status: z.string(),
-  totpEnabled: z.boolean(),
-  roles: z.array(roleGrantSchema),
-});
+export const roleGrantSchema = () =>
+  z.object({
+    id: z.string().uuid(),
+    role: roleEnum(),
+    scopeOrgId: z.string().uuid().nullable(),
+  });
+
+const meSchema = () =>
+  z.object({
+    id: z.string().uuid(),
+    email: z.string(),
+    name: z.string(),
+    locale: z.string().nullable(),
+    status: z.string(),
+    totpEnabled: z.boolean(),
+    roles: z.array(roleGrantSchema()),
+  });
 
 const tokenSchema = z.object({
   id: z.string().uuid(),
@@ -102,7 +107,7 @@ export async function authApi(root: FastifyInstance, services: AppServices): Pro
 
   app.get(
     '/api/v1/me',
-    { schema: { tags, summary: 'The signed-in user and their roles', response: { 200: meSchema } } },
+    { schema: { tags, summary: 'The signed-in user and their roles', response: { 200: meSchema() } } },
     async (request) => getMe(request.ctx()),
   );
 

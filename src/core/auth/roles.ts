@@ -4,7 +4,7 @@ import type { Ctx } from '../context.ts';
 import { inTransaction } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
 import { requireRole, requireScope } from '../policy/policy.ts';
-import { roles as allRoles, type Role } from '../policy/roles.ts';
+import { allRoles, type Role } from '../policy/roles.ts';
 import { checkRoleGrant, findUserById, insertRoles, isUuid } from './users.ts';
 
 /** Give a user a role, network-wide or for one organisation. Admins only. */
@@ -65,7 +65,7 @@ export async function setRoleMfaRequirement(
 ): Promise<void> {
   requireRole(ctx, ['admin']);
   requireScope(ctx, 'admin');
-  if (!(allRoles as readonly string[]).includes(input.role)) {
+  if (!(allRoles() as readonly string[]).includes(input.role)) {
     throw new AppError('validation_failed', [
       { path: 'role', code: 'invalid_role', message: 'unknown role' },
     ]);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Config } from '../../config.ts';
 import { audit } from '../audit/audit.ts';
+import type { Config } from '../config.ts';
 import type { Actor, Ctx } from '../context.ts';
 import { inTransaction } from '../db/tx.ts';
 import { AppError } from '../errors.ts';

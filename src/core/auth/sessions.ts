@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Config } from '../../config.ts';
+import type { Config } from '../config.ts';
 import type { DbOrTx } from '../db/tx.ts';
 import { newSecret, sha256 } from './tokens.ts';
 

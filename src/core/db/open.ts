@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Config } from '../../config.ts';
+import type { Config } from '../config.ts';
 import { type EmbeddedServer, startEmbedded } from './embedded.ts';
 import { runMigrations } from './migrate.ts';
 import { connect, type Database, ensureDatabase } from './pool.ts';

@@ -54,7 +54,7 @@ export function toAppError(err: unknown): AppError {
     return new AppError('invalid_json');
   const status = fe?.statusCode ?? fe?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = (Object.entries(errorCatalogue).find(([, s]) => s === status)?.[0] ??
+    const code = ([...errorCatalogue()].find(([, s]) => s === status)?.[0] ??
       'validation_failed') as ErrorCode;
     return new AppError(code);
   }

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
+import type { Config } from '../config.ts';
 import type { Actor, Ctx } from '../context.ts';
 import type { Database } from '../db/pool.ts';
 import type { AppError } from '../errors.ts';

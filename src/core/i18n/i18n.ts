@@ -41,6 +41,7 @@ export function loadCatalogue(locale: string): Tree {
 }
 
 const resources = Object.fromEntries(locales.map((l) => [l, { translation: loadCatalogue(l) }]));
+const catalogueFolders = new Set<string>();
 
 const i18n = i18next.createInstance();
 void i18n.init({
@@ -52,6 +53,31 @@ void i18n.init({
   interpolation: { escapeValue: false }, // Preact escapes on render
   returnNull: false,
 });
+
+/**
+ * A part's catalogues, one file per language (`<folder>/<lang>.json`), merged into the kernel's.
+ * The module kit calls it for each manifest; a language file may be missing (it falls back).
+ */
+export function addCatalogues(folder: string): void {
+  if (catalogueFolders.has(folder)) return;
+  catalogueFolders.add(folder);
+  for (const l of locales) {
+    const file = path.join(folder, `${l}.json`);
+    let tree: Tree;
+    try {
+      tree = JSON.parse(readFileSync(file, 'utf8')) as Tree;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    i18n.addResourceBundle(l, 'translation', tree, true, true);
+  }
+}
+
+/** Every catalogue in a language: the kernel's and each installed part's (for the tests). */
+export function catalogue(locale: Locale): Tree {
+  return i18n.getResourceBundle(locale, 'translation') as Tree;
+}
 
 const fixed = new Map(locales.map((l) => [l, i18n.getFixedT(l)]));
 

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import { formatNumber, t } from '../i18n/i18n.ts';
-import type { NetworkFigures } from './figures.ts';
+import { t } from '../i18n/i18n.ts';
+import { navEntries } from '../module/install.ts';
 
 /** The parts of the product, in the order the founding document names them. */
 const parts = [
@@ -15,75 +15,12 @@ const parts = [
   'reconstruction',
 ] as const;
 
-function Figures({ request, figures }: { request: FastifyRequest; figures: NetworkFigures | null }): VNode {
+/** The home page; `blocks` are the parts' figures (their `home` in the manifests), in order. */
+export function HomePage({ request, blocks }: { request: FastifyRequest; blocks: VNode[] }): VNode {
   const l = request.locale;
-  if (!figures || figures.byKind.length === 0) {
-    return <p class="empty">{t(l, 'site.home.figures.empty')}</p>;
-  }
-  const n = (v: number) => formatNumber(l, v);
-  return (
-    <>
-      <ul class="figures">
-        <li>
-          <strong>{n(figures.members)}</strong>
-          <span>{t(l, 'site.home.figures.members')}</span>
-        </li>
-        <li>
-          <strong>{n(figures.sections)}</strong>
-          <span>{t(l, 'site.home.figures.sections')}</span>
-        </li>
-        <li>
-          <strong>{n(figures.activeMemberships)}</strong>
-          <span>{t(l, 'site.home.figures.memberships')}</span>
-        </li>
-        <li>
-          <strong>{n(figures.countries)}</strong>
-          <span>{t(l, 'site.home.figures.countries')}</span>
-        </li>
-      </ul>
-      <details>
-        <summary>{t(l, 'site.home.byKind.heading')}</summary>
-        <div class="table-wrap">
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">{t(l, 'site.home.byKind.kind')}</th>
-                <th scope="col" class="num">
-                  {t(l, 'site.home.byKind.members')}
-                </th>
-                <th scope="col" class="num">
-                  {t(l, 'site.home.byKind.total')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {figures.byKind.map((k) => (
-                <tr key={k.kind}>
-                  <th scope="row">
-                    <a href={`/directory?kind=${encodeURIComponent(k.kind)}`}>
-                      {t(l, `site.kinds.${k.kind}`, { defaultValue: k.kind })}
-                    </a>
-                  </th>
-                  <td class="num">{n(k.members)}</td>
-                  <td class="num">{n(k.total)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
-    </>
-  );
-}
-
-export function HomePage({
-  request,
-  figures,
-}: {
-  request: FastifyRequest;
-  figures: NetworkFigures | null;
-}): VNode {
-  const l = request.locale;
+  const entries = navEntries();
+  const ctas = entries.filter((e) => e.cta);
+  const cards = entries.filter((e) => e.card);
   return (
     <>
       <section aria-labelledby="home-title">
@@ -91,36 +28,36 @@ export function HomePage({
         <h1 id="home-title">Peace Talks</h1>
         <p class="lead">{t(l, 'site.home.lead')}</p>
         <p class="lead">{t(l, 'site.home.origin')}</p>
-        <p class="actions">
-          <a class="button" href="/directory">
-            {t(l, 'site.home.cta.directory')}
-          </a>
-          <a class="button secondary" href="/map">
-            {t(l, 'site.home.cta.map')}
-          </a>
-        </p>
+        {ctas.length > 0 && (
+          <p class="actions">
+            {ctas.map((e) => (
+              <a key={e.href} class={e.cta === 'primary' ? 'button' : 'button secondary'} href={e.href}>
+                {t(l, e.ctaLabel ?? e.label)}
+              </a>
+            ))}
+          </p>
+        )}
       </section>
 
-      <section aria-labelledby="home-figures">
-        <h2 id="home-figures">{t(l, 'site.home.figures.heading')}</h2>
-        <Figures request={request} figures={figures} />
-      </section>
+      {blocks.length > 0 && (
+        <section aria-labelledby="home-figures">
+          <h2 id="home-figures">{t(l, 'site.home.figures.heading')}</h2>
+          {blocks}
+        </section>
+      )}
 
       <section aria-labelledby="home-start">
         <h2 id="home-start">{t(l, 'site.home.start.heading')}</h2>
         <ul class="cards">
-          {(
-            [
-              ['/directory', 'directory'],
-              ['/map', 'map'],
-              ['/api/docs', 'api'],
-              ['/about', 'about'],
-            ] as const
-          ).map(([href, key]) => (
-            <li key={key}>
-              <a class="card" href={href}>
-                <strong>{t(l, `site.home.start.${key}.title`)}</strong>
-                <span>{t(l, `site.home.start.${key}.text`)}</span>
+          {[
+            ...cards.map((e) => ({ href: e.href, title: e.card!.title, text: e.card!.text })),
+            { href: '/api/docs', title: 'site.home.start.api.title', text: 'site.home.start.api.text' },
+            { href: '/about', title: 'site.home.start.about.title', text: 'site.home.start.about.text' },
+          ].map((c) => (
+            <li key={c.href}>
+              <a class="card" href={c.href}>
+                <strong>{t(l, c.title)}</strong>
+                <span>{t(l, c.text)}</span>
               </a>
             </li>
           ))}

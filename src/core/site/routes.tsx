@@ -5,10 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { create as createTar } from 'tar';
 import type { AppServices } from '../http/types.ts';
 import { t } from '../i18n/i18n.ts';
+import { homeBlocks } from '../module/install.ts';
 import { renderPage } from '../ui/layout.tsx';
 import { AboutPage } from './about.tsx';
 import { ApiDocsPage, type OpenApiDocument } from './api-docs.tsx';
-import { networkFigures } from './figures.ts';
 import { HomePage } from './home.tsx';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -41,11 +41,12 @@ const SOURCE_ENTRIES = [
 
 export async function siteRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
-    const figures = await networkFigures(services.database, services.cache);
+    const rendered = await Promise.all(homeBlocks().map((b) => b.render(request, services)));
+    const blocks = rendered.filter((b) => b !== null);
     reply.type('text/html; charset=utf-8');
     return renderPage(request, {
       title: t(request.locale, 'site.home.title'),
-      children: <HomePage request={request} figures={figures} />,
+      children: <HomePage request={request} blocks={blocks} />,
     });
   });
 

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { type Locale, localeNames, locales, rtlLocales, t } from '../i18n/i18n.ts';
+import { navEntries } from '../module/install.ts';
 import { hasAnyRole } from '../policy/policy.ts';
 
 export interface PageOptions {
@@ -37,12 +38,9 @@ export function Layout({
   const actor = request.actor;
   const nav: [string, string][] = [
     ['/', t(l, 'nav.home')],
-    ['/talks', t(l, 'nav.talks')],
-    ['/actions', t(l, 'nav.actions')],
-    ['/aid', t(l, 'nav.aid')],
-    ['/fund', t(l, 'nav.fund')],
-    ['/directory', t(l, 'nav.directory')],
-    ['/map', t(l, 'nav.map')],
+    ...navEntries()
+      .filter((e) => !e.roles || hasAnyRole(actor, e.roles))
+      .map((e): [string, string] => [e.href, t(l, e.label)]),
     ['/api/docs', t(l, 'nav.api')],
     ['/about', t(l, 'nav.about')],
   ];

@@ -1,22 +1,17 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppServices } from '../../core/http/types.ts';
-import { directoryApi } from './api.ts';
-import { importRoutes } from './import/routes.tsx';
-import { importRunRoutes } from './import/run-routes.tsx';
-import { mapRoutes } from './map/routes.tsx';
-import { directoryPages } from './pages.tsx';
-
 export { importCities } from './import/cities.ts';
 export { importOrganisationsCsv } from './import/csv.ts';
-export { seedDemoNetwork, seedUclgNetwork } from './seed/index.ts';
-
-/** The directory: organisations, Sections, memberships, people. */
-export async function directoryRoutes(app: FastifyInstance, services: AppServices): Promise<void> {
-  await directoryApi(app, services);
-  await directoryPages(app, services);
-  await mapRoutes(app, services);
-  await importRoutes(app, services);
-  await importRunRoutes(app, services);
-}
-
 export { IMPORT_QUEUE, runImport } from './import/runs.ts';
+export { directoryModule } from './module.ts';
+export {
+  activeMemberIds,
+  activeMembershipSql,
+  existingOrganisationIds,
+  joinOrganisation,
+  joinPerson,
+  listSections,
+  type OrganisationRef,
+  organisationRef,
+  organisationRefs,
+  personExists,
+} from './read-api.ts';
+export { seedDemoNetwork, seedUclgNetwork } from './seed/index.ts';

@@ -5,12 +5,12 @@ import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { adminActor } from '../../../test/support/auth.ts';
 import type { Actor } from '../../core/context.ts';
 import { createOrganisation } from '../directory/service.ts';
+import { fundConfig } from './config.ts';
 import { approveDisbursement, rejectDisbursement } from './service-approvals.ts';
 import {
   commitGrant,
   disburseGrant,
   fundBalanceFor,
-  fundSettings,
   recordContribution,
   recordExpenditure,
   recordFee,
@@ -152,7 +152,7 @@ describe('fund postings', () => {
   });
 
   it('waits for a second approver above the threshold; the requester cannot approve', async () => {
-    fundSettings.approvalThresholdMinor = 50_00;
+    fundConfig.set({ FUND_APPROVAL_THRESHOLD_MINOR: 50_00 });
     const k = key();
     const input = { communityOrgId: city, amountMinor: 60_00, currency: 'EUR', idempotencyKey: k };
     const asked = await disburseGrant(t.ctx(T1), input);
@@ -173,7 +173,7 @@ describe('fund postings', () => {
     await expect(approveDisbursement(t.ctx(T2), { approvalId: other.approvalId })).rejects.toMatchObject({
       code: 'invalid_transition',
     });
-    fundSettings.approvalThresholdMinor = 1_000_000;
+    fundConfig.set({ FUND_APPROVAL_THRESHOLD_MINOR: 1_000_000 });
   });
 
   it('reverses a transaction once, and only what the balances allow', async () => {

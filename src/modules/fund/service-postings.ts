@@ -6,7 +6,9 @@ import { inTransaction } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
 import { requireRole, requireScope } from '../../core/policy/policy.ts';
 import type { Role } from '../../core/policy/roles.ts';
+import { parseInput } from '../../core/validation/input.ts';
 import { type AccountRef, grant, pool } from './accounts.ts';
+import { fundConfig } from './config.ts';
 import { minorDigits } from './currencies.ts';
 import { requestHash } from './hash.ts';
 import { findPosted, lockIdempotencyKey, type PostingLine, pgCode, postTransaction } from './post.ts';
@@ -17,7 +19,6 @@ import {
   feeInput,
   type GrantInput,
   grantInput,
-  parse,
   pledgeInput,
   refundInput,
   reversalInput,
@@ -28,7 +29,6 @@ export const TREASURY: Role[] = ['treasurer', 'admin'];
 export const GRANT_MAKERS: Role[] = ['treasurer', 'admin', 'secretariat', 'aid_coordinator'];
 
 /** Set from the configuration when the routes are registered (FUND_APPROVAL_THRESHOLD_MINOR). */
-export const fundSettings = { approvalThresholdMinor: 1_000_000 };
 
 export interface PostResult {
   transactionId: string;
@@ -54,7 +54,7 @@ const pair = (from: AccountRef, to: AccountRef, amount: number): PostingLine[] =
 /** Money received from a contributor; when it came in another currency, the conversion and its rate. */
 export async function recordContribution(ctx: Ctx, input: unknown): Promise<PostResult> {
   authorise(ctx, TREASURY);
-  const v = parse(contributionInput, input);
+  const v = parseInput(contributionInput, input);
   const lines = v.convertedTo
     ? [
         ...pair(
@@ -84,7 +84,7 @@ export async function recordContribution(ctx: Ctx, input: unknown): Promise<Post
 /** A promise of money: recorded and shown, never counted as funds (memorandum accounts). */
 export async function recordPledge(ctx: Ctx, input: unknown): Promise<PostResult> {
   authorise(ctx, TREASURY);
-  const v = parse(pledgeInput, input);
+  const v = parseInput(pledgeInput, input);
   const lines = pair(
     ref('pledge', v.contributorOrgId, v.currency),
     ref('pledges', null, v.currency),
@@ -104,7 +104,7 @@ export async function commitGrant(
   tx?: Tx,
 ): Promise<{ transactionId: string; status: 'posted' }> {
   authorise(ctx, GRANT_MAKERS);
-  const v = parse(grantInput, input);
+  const v = parseInput(grantInput, input);
   const lines = pair(pool(v.currency), grant(v.communityOrgId, v.currency), v.amountMinor);
   return post(ctx, 'grant_commitment', v, lines, { receiverOrgId: v.communityOrgId, needId: v.needId }, tx);
 }
@@ -120,9 +120,9 @@ export async function disburseGrant(
   tx?: Tx,
 ): Promise<{ transactionId: string | null; status: 'posted' | 'pending_approval'; approvalId?: string }> {
   const actor = authorise(ctx, GRANT_MAKERS);
-  const v = parse(grantInput, input);
+  const v = parseInput(grantInput, input);
   const hash = requestHash({ op: 'disbursement', ...withoutKey(v) });
-  if (v.amountMinor <= fundSettings.approvalThresholdMinor) {
+  if (v.amountMinor <= fundConfig.get().FUND_APPROVAL_THRESHOLD_MINOR) {
     const lines = disbursementLines(v.communityOrgId, v.currency, v.amountMinor);
     return post(ctx, 'disbursement', v, lines, { receiverOrgId: v.communityOrgId, needId: v.needId }, tx);
   }
@@ -174,7 +174,7 @@ export const disbursementLines = (orgId: string, currency: string, amount: numbe
 /** Goods bought directly: out of a community's grant when one is named, else out of the pool. */
 export async function recordExpenditure(ctx: Ctx, input: unknown): Promise<PostResult> {
   authorise(ctx, TREASURY);
-  const v = parse(expenditureInput, input);
+  const v = parseInput(expenditureInput, input);
   const from = v.communityOrgId ? grant(v.communityOrgId, v.currency) : pool(v.currency);
   const lines = pair(from, ref('expenditure', v.communityOrgId ?? null, v.currency), v.amountMinor);
   return post(ctx, 'expenditure', v, lines, {
@@ -185,7 +185,7 @@ export async function recordExpenditure(ctx: Ctx, input: unknown): Promise<PostR
 
 export async function recordFee(ctx: Ctx, input: unknown): Promise<PostResult> {
   authorise(ctx, TREASURY);
-  const v = parse(feeInput, input);
+  const v = parseInput(feeInput, input);
   const lines = pair(pool(v.currency), ref('fees', null, v.currency), v.amountMinor);
   return post(ctx, 'fee', v, lines, { receiverOrgId: v.bankOrgId ?? null, valueDate: v.valueDate });
 }
@@ -193,7 +193,7 @@ export async function recordFee(ctx: Ctx, input: unknown): Promise<PostResult> {
 /** Money given back to a contributor: never more than it gave (its account stays at or below zero). */
 export async function refundContribution(ctx: Ctx, input: unknown): Promise<PostResult> {
   authorise(ctx, TREASURY);
-  const v = parse(refundInput, input);
+  const v = parseInput(refundInput, input);
   const lines = pair(pool(v.currency), ref('contributor', v.contributorOrgId, v.currency), v.amountMinor);
   return post(ctx, 'refund', v, lines, { receiverOrgId: v.contributorOrgId });
 }
@@ -201,7 +201,7 @@ export async function refundContribution(ctx: Ctx, input: unknown): Promise<Post
 /** Correct a mistake: a new transaction with every line of the original negated, linked to it. Once. */
 export async function reverseTransaction(ctx: Ctx, input: unknown): Promise<PostResult> {
   authorise(ctx, TREASURY);
-  const v = parse(reversalInput, input);
+  const v = parseInput(reversalInput, input);
   return inTransaction(ctx.db, async (tx) => {
     const orig = await tx.execute<{
       kind: TransactionKind;

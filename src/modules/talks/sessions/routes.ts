@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../../core/http/types.ts';
 import { sessionsApi } from './api.ts';
-import { registerSessionLinkKind } from './links.ts';
 import { sessionPages } from './pages.tsx';
-
-registerSessionLinkKind();
 
 /** Series, sessions, participants, registrations, agenda and contributions: API and pages. */
 export async function sessionRoutes(app: FastifyInstance, services: AppServices): Promise<void> {

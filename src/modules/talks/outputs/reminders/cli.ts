@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { cliLog, withDatabase } from '../../../../cli/context.ts';
 import { publicUrl } from '../../../../core/auth/onboarding.ts';
+import { cliLog, withDatabase } from '../../../../core/cli/context.ts';
 import { createMailer } from '../../../../core/mail/mailer.ts';
 import { sweepReminders } from './sweep.ts';
 

@@ -1,0 +1,61 @@
+import { defineModule } from '../../core/module/manifest.ts';
+import { registerDirectoryCommands } from './cli.ts';
+import { directoryHome } from './home.tsx';
+import { IMPORT_QUEUE, runImport } from './import/runs.ts';
+import { directoryRoutes } from './routes.ts';
+import { seedDemoNetwork, seedUclgNetwork } from './seed/index.ts';
+
+export const auditEntities = [
+  'directory_organisation',
+  'directory_organisations',
+  'directory_membership',
+  'directory_person',
+  'directory_person_role',
+  'directory_person_contacts',
+  'directory_import_run',
+] as const;
+
+declare module '../../core/audit/entities.ts' {
+  interface ModuleAuditEntities extends Record<(typeof auditEntities)[number], true> {}
+}
+
+/** The directory: organisations, Sections, memberships, people; the map; imports. */
+export const directoryModule = defineModule({
+  name: 'directory',
+  description: 'Organisations, Sections, memberships and people of the network',
+  routes: [directoryRoutes],
+  locales: new URL('./locales', import.meta.url),
+  nav: [
+    {
+      href: '/directory',
+      label: 'nav.directory',
+      order: 50,
+      cta: 'primary',
+      ctaLabel: 'directory.home.cta.directory',
+      card: { title: 'directory.home.start.directory.title', text: 'directory.home.start.directory.text' },
+    },
+    {
+      href: '/map',
+      label: 'nav.map',
+      order: 60,
+      cta: 'secondary',
+      ctaLabel: 'directory.home.cta.map',
+      card: { title: 'directory.home.start.map.title', text: 'directory.home.start.map.text' },
+    },
+  ],
+  jobs: [
+    { queue: IMPORT_QUEUE, handler: (services) => (data) => runImport(services.database, String(data.id)) },
+  ],
+  seed: [
+    {
+      name: 'loading the UCLG Sections and the CEMR member associations',
+      stage: 'base',
+      order: 10,
+      run: (ctx) => seedUclgNetwork(ctx),
+    },
+    { name: 'loading the demo network', stage: 'demo', order: 10, run: (ctx) => seedDemoNetwork(ctx) },
+  ],
+  commands: registerDirectoryCommands,
+  home: [directoryHome],
+  auditEntities,
+});

@@ -1,0 +1,95 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../core/db/tx.ts';
+import type { I18nText } from '../../core/validation/input.ts';
+import type { OrganisationKind } from './schema.ts';
+
+/**
+ * The directory's read API: what other parts may know of organisations, Sections, memberships
+ * and people. They call these functions, or compose the SQL fragments below into their own
+ * queries (a list of aid needs shows each community's name); they never write SQL on the
+ * directory's tables themselves, so that the tables can change here alone.
+ */
+
+export interface OrganisationRef {
+  id: string;
+  kind: OrganisationKind;
+  name: string;
+  names: I18nText;
+  country: string | null;
+  lat: number | null;
+  lon: number | null;
+  archived: boolean;
+}
+
+const refColumns = sql`o.id, o.kind, o.name, o.names, o.country, o.lat, o.lon, (o.archived_at IS NOT NULL) AS archived`;
+
+/**
+ * "Active member", defined once: an active membership whose end date, if any, is not past.
+ * `member` and `group` are SQL expressions of organisation ids (a column of the caller's query).
+ */
+export function activeMembershipSql(member: SQL, group?: SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM memberships m_active WHERE m_active.member_id = ${member}
+    ${group ? sql`AND m_active.group_id = ${group}` : sql``}
+    AND m_active.status = 'active' AND (m_active.until IS NULL OR m_active.until >= current_date))`;
+}
+
+/** `LEFT JOIN` of the organisation `alias` on an id expression of the caller's query. */
+export function joinOrganisation(alias: string, id: SQL, opts: { inner?: boolean } = {}): SQL {
+  const a = sql.identifier(alias);
+  return sql`${opts.inner ? sql`JOIN` : sql`LEFT JOIN`} organisations ${a} ON ${a}.id = ${id}`;
+}
+
+/** `LEFT JOIN` of the person `alias` on an id expression of the caller's query. */
+export function joinPerson(alias: string, id: SQL): SQL {
+  const a = sql.identifier(alias);
+  return sql`LEFT JOIN people ${a} ON ${a}.id = ${id}`;
+}
+
+/** References of the organisations among `ids` (archived ones included, flagged). */
+export async function organisationRefs(
+  db: DbOrTx,
+  ids: readonly string[],
+): Promise<Map<string, OrganisationRef>> {
+  const valid = [...new Set(ids)].filter(isUuid);
+  if (valid.length === 0) return new Map();
+  const r = await db.execute<OrganisationRef>(
+    sql`SELECT ${refColumns} FROM organisations o WHERE o.id = ANY(${`{${valid.join(',')}}`}::uuid[])`,
+  );
+  return new Map(r.rows.map((o) => [o.id, o]));
+}
+
+export async function organisationRef(db: DbOrTx, id: string): Promise<OrganisationRef | null> {
+  return (await organisationRefs(db, [id])).get(id) ?? null;
+}
+
+/** The ids among `ids` that name an organisation of the directory that is not archived. */
+export async function existingOrganisationIds(db: DbOrTx, ids: readonly string[]): Promise<Set<string>> {
+  const refs = await organisationRefs(db, ids);
+  return new Set([...refs.values()].filter((o) => !o.archived).map((o) => o.id));
+}
+
+/** Whether the person exists and is not archived. */
+export async function personExists(db: DbOrTx, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const r = await db.execute(sql`SELECT 1 FROM people WHERE id = ${id} AND archived_at IS NULL`);
+  return r.rows.length > 0;
+}
+
+/** The Sections of the network (not archived), by name. */
+export async function listSections(db: DbOrTx): Promise<OrganisationRef[]> {
+  const r = await db.execute<OrganisationRef>(
+    sql`SELECT ${refColumns} FROM organisations o WHERE o.kind = 'section' AND o.archived_at IS NULL ORDER BY o.name`,
+  );
+  return r.rows;
+}
+
+/** The active members of a Section (or any group), as organisation ids. */
+export async function activeMemberIds(db: DbOrTx, groupId: string): Promise<string[]> {
+  if (!isUuid(groupId)) return [];
+  const r = await db.execute<{ id: string }>(
+    sql`SELECT o.id FROM organisations o WHERE ${activeMembershipSql(sql`o.id`, sql`${groupId}::uuid`)}`,
+  );
+  return r.rows.map((x) => x.id);
+}
+
+const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
