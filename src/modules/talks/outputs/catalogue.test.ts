@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalogue, t } from '../../../core/i18n/i18n.ts';
+import { catalogue, type Locale, t } from '../../../core/i18n/i18n.ts';
+import '../../../../test/support/modules.ts';
 
 type Tree = { [k: string]: string | Tree };
 const keys = (tree: Tree, prefix = ''): string[] =>
   Object.entries(tree).flatMap(([k, v]) =>
     typeof v === 'string' ? [`${prefix}${k}`] : keys(v, `${prefix}${k}.`),
   );
-const outputs = (lang: string) => keys((loadCatalogue(lang).talksOutputs ?? {}) as Tree).sort();
+const outputs = (lang: Locale) => keys((catalogue(lang).talksOutputs ?? {}) as Tree).sort();
 
 describe('catalogues of the Talks outputs', () => {
   it('are complete in French and Spanish, and started in Ukrainian, Russian and Arabic', () => {
@@ -14,7 +15,7 @@ describe('catalogues of the Talks outputs', () => {
     expect(en.length).toBeGreaterThan(100);
     expect(outputs('fr')).toEqual(en);
     expect(outputs('es')).toEqual(en);
-    for (const lang of ['uk', 'ru', 'ar']) {
+    for (const lang of ['uk', 'ru', 'ar'] as const) {
       const have = outputs(lang);
       expect(
         have.every((k) => en.includes(k)),

@@ -1,70 +1,13 @@
 import { z } from 'zod';
 import { AppError } from '../../../core/errors.ts';
-import { i18nText, invalid, langCode } from '../../directory/service-input.ts';
+import { hasControlChars, i18nText, langCode, text, uuid } from '../../../core/validation/input.ts';
 import { participantRoles, sessionFormats, sessionStatuses } from '../schema.ts';
 
 /**
  * Input schemas of the sessions' use cases (the API, the pages and the demo seed all call the
- * use cases, which parse their input themselves). A failure is `validation_failed` with one
- * `{ path, code }` per problem; pages translate the code (`talks.errors.<code>`).
+ * use cases, which the kit parses). A failure is `validation_failed` with one
+ * `{ path, code, message }` per problem; pages translate the code (`talks.errors.<code>`).
  */
-
-export { invalid };
-
-const knownCodes = new Set([
-  'required',
-  'too_long',
-  'too_many',
-  'too_big',
-  'invalid',
-  'invalid_id',
-  'invalid_language',
-  'invalid_datetime',
-  'invalid_timezone',
-  'invalid_format',
-  'invalid_status',
-  'invalid_role',
-  'invalid_number',
-  'not_negative',
-  'date_order',
-  'url',
-  'slug',
-]);
-
-/** Zod issues as `{ path, code, message }` with a code the pages translate (`talks.errors.<code>`). */
-export function fieldErrors(error: z.ZodError): { path: string; code: string; message: string }[] {
-  return error.issues.map((i) => {
-    let code = knownCodes.has(i.message) ? i.message : 'invalid';
-    if (i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined) code = 'required';
-    if (i.code === 'unrecognized_keys') code = 'unknown_field';
-    if (i.code === 'too_small' && code === 'invalid') code = 'required';
-    return { path: i.path.join('.'), code, message: i.message };
-  });
-}
-
-/** Parse a use case's input or throw `validation_failed` with field errors. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) throw invalid(fieldErrors(r.error));
-  return r.data;
-}
-
-export const uuid = z.uuid({ message: 'invalid_id' });
-
-function hasControlChars(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
-  }
-  return false;
-}
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, { message: 'required' })
-    .max(max, { message: 'too_long' })
-    .refine((s) => !hasControlChars(s), { message: 'invalid' });
 
 /** A multilingual text that must say something in at least one language. */
 export const requiredI18n = (max: number) =>

@@ -3,8 +3,9 @@ import { audit } from '../../../core/audit/audit.ts';
 import type { Ctx } from '../../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
+import { parseInput, uuid } from '../../../core/validation/input.ts';
 import { requireStaff } from './access.ts';
-import { agendaInput, agendaUpdateInput, parseInput, unknownReference, uuid } from './input.ts';
+import { agendaInput, agendaUpdateInput, unknownReference } from './input.ts';
 import { type AgendaItem, isoTime, jsonb } from './rows.ts';
 import { lockSession } from './service-sessions.ts';
 

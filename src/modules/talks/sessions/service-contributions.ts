@@ -3,14 +3,13 @@ import { audit } from '../../../core/audit/audit.ts';
 import type { Ctx } from '../../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
+import { parseInput, uuid } from '../../../core/validation/input.ts';
 import { checkRead, checkWrite, requireContributor } from './access.ts';
 import {
   type ContributionInput,
   contributionInput,
   contributionUpdateInput,
-  parseInput,
   unknownReference,
-  uuid,
 } from './input.ts';
 import { type Contribution, contributionColumns, contributionJoins, jsonb } from './rows.ts';
 import { checkOrganisation } from './service-series.ts';

@@ -3,15 +3,9 @@ import { audit } from '../../../core/audit/audit.ts';
 import type { Ctx } from '../../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
+import { parseInput, uuid } from '../../../core/validation/input.ts';
 import { checkRead, requireStaff } from './access.ts';
-import {
-  parseInput,
-  type SeriesInput,
-  seriesInput,
-  seriesUpdateInput,
-  unknownReference,
-  uuid,
-} from './input.ts';
+import { type SeriesInput, seriesInput, seriesUpdateInput, unknownReference } from './input.ts';
 import { jsonb, pgCode, type Series, seriesColumns } from './rows.ts';
 import { visibleSessionSql } from './visibility.ts';
 

@@ -4,18 +4,17 @@ import type { Ctx } from '../../../core/context.ts';
 import { type DbOrTx, inTransaction, type Tx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
 import { isStaff } from '../../../core/policy/policy.ts';
+import { parseInput, uuid } from '../../../core/validation/input.ts';
 import type { SessionStatus } from '../schema.ts';
 import { checkRead, contributingOrgs, requireStaff } from './access.ts';
 import {
   copyInput,
-  parseInput,
   type SessionInput,
   type SessionUpdateInput,
   sessionInput,
   sessionUpdateInput,
   statusInput,
   unknownReference,
-  uuid,
 } from './input.ts';
 import { jsonb, type Session, sessionColumns, textArray } from './rows.ts';
 import { checkOrganisation, findSeries } from './service-series.ts';

@@ -6,10 +6,11 @@ import { type DbOrTx, inTransaction } from '../../../../core/db/tx.ts';
 import { AppError } from '../../../../core/errors.ts';
 import { locales } from '../../../../core/i18n/i18n.ts';
 import { isStaff } from '../../../../core/policy/policy.ts';
+import { parseInput, uuid } from '../../../../core/validation/input.ts';
 import type { I18nText } from '../../../directory/schema.ts';
 import type { MinutesStatus } from '../../schema.ts';
 import { checkRead, checkWrite, requireStaff } from '../../sessions/access.ts';
-import { parseInput, requiredI18n, uuid } from '../../sessions/input.ts';
+import { requiredI18n } from '../../sessions/input.ts';
 import { sessionVisibility } from '../../sessions/visibility.ts';
 import { applyProposal } from './diff.ts';
 

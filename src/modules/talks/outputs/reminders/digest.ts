@@ -5,9 +5,9 @@ import type { Ctx } from '../../../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../../../core/db/tx.ts';
 import { formatDate, type Locale, pick, t } from '../../../../core/i18n/i18n.ts';
 import { requireActor } from '../../../../core/policy/policy.ts';
+import { parseInput } from '../../../../core/validation/input.ts';
 import type { I18nText } from '../../../directory/schema.ts';
 import { checkRead, checkWrite } from '../../sessions/access.ts';
-import { parseInput } from '../../sessions/input.ts';
 import { stripKeyMarkers } from '../../sessions/key-messages.ts';
 
 /** The weekly digest: sessions of the coming two weeks, and the open actions of the reader's organisations. */

@@ -2,9 +2,9 @@ import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../../../core/context.ts';
 import { type Locale, pick } from '../../../../core/i18n/i18n.ts';
+import { parseInput } from '../../../../core/validation/input.ts';
 import type { I18nText } from '../../../directory/schema.ts';
 import { checkRead } from '../../sessions/access.ts';
-import { parseInput } from '../../sessions/input.ts';
 import { stripKeyMarkers } from '../../sessions/key-messages.ts';
 import { contentVisibleSql, visibleSessionSql } from '../../sessions/visibility.ts';
 
