@@ -1,12 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../../src/core/audit/audit.ts';
+import { eventHash, GENESIS } from '../../src/core/audit/hash.ts';
 import { sealAudit, startAuditSealer } from '../../src/core/audit/seal.ts';
 import { verifyAudit } from '../../src/core/audit/verify.ts';
+import { migrationsFolder } from '../../src/core/db/migrate.ts';
 import { connect } from '../../src/core/db/pool.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { adminUrl, createTestDatabase, urlFor } from '../support/database.ts';
 import { root } from '../support/process.ts';
 
 /**
@@ -122,5 +128,78 @@ describe('the audit chain under concurrent writers', () => {
     expect(end.n).toBe(start.n + rows.rows.length);
     expect(end).toEqual({ n: end.n, distinct: end.n, min: 1, max: end.n });
     expect(result.checked).toBe(end.n);
+  });
+});
+
+/** The migration that brought sealing: events chained before it keep their hashes and get their places. */
+describe('the audit_seal migration on a database with events', () => {
+  const name = `audit_mig_${process.pid}_${Date.now()}`;
+  const dir = path.join(root, '.tmp', name);
+  afterAll(async () => {
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('places the events chained in id order, with gaps in the ids, and the chain goes on', async () => {
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    // The migrations before this one: the same folder with the journal cut before 0009_audit_seal.
+    await fs.cp(migrationsFolder, dir, { recursive: true });
+    const journalFile = path.join(dir, 'meta/_journal.json');
+    const journal = JSON.parse(await fs.readFile(journalFile, 'utf8'));
+    const at = journal.entries.findIndex((e: { tag: string }) => e.tag.endsWith('_audit_seal'));
+    journal.entries = journal.entries.slice(0, at);
+    await fs.writeFile(journalFile, JSON.stringify(journal));
+    const client = new pg.Client({ connectionString: urlFor(name) });
+    await client.connect();
+    try {
+      await client.query('SET client_min_messages = warning');
+      await migrate(drizzle({ client }), { migrationsFolder: dir });
+      // Events as the old audit() wrote them: chained in id order; ids lost to rollbacks leave gaps.
+      let prev = GENESIS;
+      for (const id of [1, 2, 4, 7, 8]) {
+        const e = {
+          ...{ id, at: new Date(Date.UTC(2026, 0, id)).toISOString(), actorId: null, action: 'update' },
+          ...{ entity: 'organisation', entityId: `o${id}`, before: null, after: { n: id, name: 'Kyiv' } },
+        };
+        const hash = eventHash(prev, e);
+        await client.query(
+          `INSERT INTO audit_events (id, at, action, entity, entity_id, after, prev_hash, hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [id, e.at, e.action, e.entity, e.entityId, JSON.stringify(e.after), prev, hash],
+        );
+        prev = hash;
+      }
+      await client.query(`SELECT setval('audit_events_id_seq', 8)`);
+      await migrate(drizzle({ client }), { migrationsFolder });
+    } finally {
+      await client.end();
+    }
+    const database = connect(urlFor(name), 2);
+    try {
+      const rows = await database.db.execute<{ id: number; seq: number }>(
+        sql`SELECT id, seq FROM audit_events ORDER BY id`,
+      );
+      expect(rows.rows.map((r) => [Number(r.id), Number(r.seq)])).toEqual([
+        [1, 1],
+        [2, 2],
+        [4, 3],
+        [7, 4],
+        [8, 5],
+      ]);
+      expect(await verifyAudit(database.db, undefined, { seal: false })).toEqual({ ok: true, checked: 5 });
+      await database.db.transaction((tx) =>
+        audit(tx, { actor: null, now: new Date(), requestId: 'after' }, { action: 'create', entity: 'x' }),
+      );
+      expect(await verifyAudit(database.db)).toEqual({ ok: true, checked: 6 });
+      await expect(database.db.execute(sql`UPDATE audit_events SET seq = 10 WHERE id = 1`)).rejects.toThrow();
+    } finally {
+      await database.close();
+    }
   });
 });
