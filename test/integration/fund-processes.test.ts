@@ -7,6 +7,8 @@ import { connect, type Database } from '../../src/core/db/pool.ts';
 import { adminUrl, urlFor } from '../support/database.ts';
 import { type CliProcess, removeDataDirs, runCli, startServe, tempDataDir } from '../support/process.ts';
 import { fundedGrant, ledgerInvariants, treasurerToken } from './fund-support.ts';
+// The parts' roles (the treasurer's) are known once the modules are installed.
+import '../support/modules.ts';
 
 /**
  * The fund with real `peacetalks serve` processes on one external database: two processes

@@ -4,6 +4,8 @@ import { disburseGrant } from '../../src/modules/fund/index.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { runCli } from '../support/process.ts';
 import { ctxOf, fundedGrant, treasurerToken } from './fund-support.ts';
+// The parts' roles (the treasurer's) are known once the modules are installed.
+import '../support/modules.ts';
 
 /** `peacetalks verify ledger` as an operator runs it: intact, then each kind of tampering, exit 2. */
 describe('peacetalks verify ledger', () => {

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { cachedJson } from '../../core/cache/cached.ts';
-import { AppError } from '../../core/errors.ts';
 import type { AppServices } from '../../core/http/types.ts';
+import { invalidField } from '../../core/validation/input.ts';
 import { accountKinds, approvalStatuses, transactionKinds } from './schema.ts';
 import { approveDisbursement, listApprovals, rejectDisbursement } from './service-approvals.ts';
 import {
@@ -188,12 +188,9 @@ function withKey(request: FastifyRequest): Record<string, unknown> {
   const header = request.headers['idempotency-key'];
   const h = Array.isArray(header) ? header[0] : header;
   if (h !== undefined && body.idempotencyKey !== undefined && body.idempotencyKey !== h)
-    throw new AppError('validation_failed', [{ path: 'idempotencyKey', message: 'two_different_keys' }]);
+    throw invalidField('idempotencyKey', 'two_different_keys');
   if (h !== undefined) body.idempotencyKey = h;
-  if (body.idempotencyKey === undefined)
-    throw new AppError('validation_failed', [
-      { path: 'idempotencyKey', message: 'idempotency_key_required' },
-    ]);
+  if (body.idempotencyKey === undefined) throw invalidField('idempotencyKey', 'idempotency_key_required');
   return body;
 }
 

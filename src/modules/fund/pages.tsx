@@ -8,6 +8,7 @@ import type { AppServices } from '../../core/http/types.ts';
 import { t } from '../../core/i18n/i18n.ts';
 import { hasAnyRole, requireRole } from '../../core/policy/policy.ts';
 import { renderPage } from '../../core/ui/layout.tsx';
+import { type FieldError, invalidField } from '../../core/validation/input.ts';
 import { formatMoney, isCurrency, parseMajor } from './currencies.ts';
 import { transactionKinds } from './schema.ts';
 import { approveDisbursement, listApprovals, rejectDisbursement } from './service-approvals.ts';
@@ -255,8 +256,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
     const { id } = request.params as { id: string };
     if (!UUID.test(id)) throw new AppError('not_found');
     const month = str((request.query as Query)?.month);
-    if (month && !MONTH.test(month))
-      throw new AppError('validation_failed', [{ path: 'month', message: 'invalid_month' }]);
+    if (month && !MONTH.test(month)) throw invalidField('month', 'invalid_month');
     html(reply);
     return cachedPage(request, reply, async () => {
       const statement = await accountStatement(
@@ -404,8 +404,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
       if (!isAppError(e) || ['unauthenticated', 'forbidden'].includes(e.code)) throw e;
       const fieldErrors: FieldErrors = {};
       if (e.code === 'validation_failed' && Array.isArray(e.details))
-        for (const d of e.details as { path: string; message: string }[])
-          fieldErrors[fieldOf(d.path)] = d.message;
+        for (const d of e.details as FieldError[]) fieldErrors[fieldOf(d.path)] = d.code;
       reply.code(e.status);
       return html(reply).send(
         await formPage(

@@ -4,9 +4,10 @@ import type { Ctx } from '../../core/context.ts';
 import { inTransaction } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
 import { requireRole, requireScope } from '../../core/policy/policy.ts';
+import { parseInput } from '../../core/validation/input.ts';
 import { postTransaction } from './post.ts';
 import type { ApprovalStatus } from './schema.ts';
-import { decisionInput, parse } from './service-input.ts';
+import { decisionInput } from './service-input.ts';
 import { disbursementLines, TREASURY } from './service-postings.ts';
 
 export interface Approval {
@@ -36,7 +37,7 @@ export async function approveDisbursement(
 ): Promise<{ transactionId: string; status: 'posted' }> {
   const actor = requireRole(ctx, TREASURY);
   requireScope(ctx, 'write');
-  const v = parse(decisionInput, input);
+  const v = parseInput(decisionInput, input);
   return inTransaction(ctx.db, async (tx) => {
     const a = await lockApproval(tx, v.approvalId);
     if (a.status === 'approved' && a.transaction_id)
@@ -77,7 +78,7 @@ export async function approveDisbursement(
 export async function rejectDisbursement(ctx: Ctx, input: unknown): Promise<{ status: 'rejected' }> {
   const actor = requireRole(ctx, TREASURY);
   requireScope(ctx, 'write');
-  const v = parse(decisionInput, input);
+  const v = parseInput(decisionInput, input);
   return inTransaction(ctx.db, async (tx) => {
     const a = await lockApproval(tx, v.approvalId);
     if (a.status === 'rejected') return { status: 'rejected' };

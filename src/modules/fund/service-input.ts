@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { AppError } from '../../core/errors.ts';
+import { hasControlChars, isoDate, uuid } from '../../core/validation/input.ts';
 import { isCurrency } from './currencies.ts';
 
 /**
  * Input of the fund's use cases, parsed by the use cases themselves (the API, the forms and the
- * aid centre call them). A failure is `validation_failed` with `{ path, message }` per problem.
+ * aid centre call them). A failure is `validation_failed` with `{ path, code, message }` per problem.
  */
-const uuid = z.uuid({ message: 'invalid_id' });
 // Far below 2^53 even after summing a million lines: amounts stay exact as JavaScript numbers.
 export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
 export const amountMinor = z
@@ -29,15 +28,7 @@ const memo = z
   .refine((s) => !hasControlChars(s), { message: 'invalid' })
   .transform((s) => s || null)
   .nullish();
-/** Control characters in a memo are never intended and break CSV files and terminals. */
-function hasControlChars(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
-  }
-  return false;
-}
-const valueDate = z.iso.date({ message: 'invalid_date' }).optional();
+const valueDate = isoDate.optional();
 
 const base = { amountMinor, currency, idempotencyKey, memo };
 
@@ -66,13 +57,3 @@ export const decisionInput = z.object({ approvalId: uuid, note: memo }).strict()
 
 export type ContributionInput = z.input<typeof contributionInput>;
 export type GrantInput = z.input<typeof grantInput>;
-
-export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const r = schema.safeParse(input);
-  if (!r.success)
-    throw new AppError(
-      'validation_failed',
-      r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  return r.data;
-}
