@@ -5,6 +5,7 @@ import type { AppServices } from '../../core/http/types.ts';
 import { pick, t } from '../../core/i18n/i18n.ts';
 import { isStaff } from '../../core/policy/policy.ts';
 import { renderPage } from '../../core/ui/layout.tsx';
+import type { FieldError } from '../../core/validation/input.ts';
 import {
   addContact,
   addMembership,
@@ -27,7 +28,6 @@ import {
   updatePerson,
 } from './service.ts';
 import { coordinatedSections, requireManageOrganisation } from './service-access.ts';
-import type { FieldError } from './service-input.ts';
 import { errorsByField, type FormValues, field, formValues } from './views/components.tsx';
 import { DirectoryPage, type ListView, SectionsPage } from './views/list.tsx';
 import { OrganisationPage } from './views/organisation.tsx';

@@ -10,7 +10,7 @@ import type { OrganisationKind } from './schema.ts';
  * directory's tables themselves, so that the tables can change here alone.
  */
 
-export interface OrganisationRef {
+export type OrganisationRef = {
   id: string;
   kind: OrganisationKind;
   name: string;
@@ -19,7 +19,7 @@ export interface OrganisationRef {
   lat: number | null;
   lon: number | null;
   archived: boolean;
-}
+};
 
 const refColumns = sql`o.id, o.kind, o.name, o.names, o.country, o.lat, o.lon, (o.archived_at IS NOT NULL) AS archived`;
 

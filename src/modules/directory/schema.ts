@@ -12,11 +12,12 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { I18nText } from '../../core/validation/input.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
-/** Multilingual text: one value per language code, e.g. { en: 'Kyiv', uk: 'Київ' }. */
-export type I18nText = Record<string, string>;
+// The kernel's type; re-exported for the parts that still import it from here.
+export type { I18nText };
 
 export const organisationKinds = [
   'city',

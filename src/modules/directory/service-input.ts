@@ -1,55 +1,23 @@
 import { z } from 'zod';
-import { AppError } from '../../core/errors.ts';
+import { i18nText, isoDate, text, uuid } from '../../core/validation/input.ts';
 import { isCountryCode } from './countries.ts';
 import { membershipStatuses, organisationKinds, personRoleKinds } from './schema.ts';
 
 /**
- * Input schemas of the directory's use cases. The use cases parse their input themselves (the
- * importers and the pages call them as well as the API), and a failure becomes
- * `validation_failed` with one `{ path, code }` per problem so that forms can show each message
- * beside its field in the user's language.
+ * Input schemas of the directory's use cases. The module kit parses them (the importers and the
+ * pages call the use cases as well as the API), and a failure becomes `validation_failed` with one
+ * `{ path, code, message }` per problem, so that forms show each message beside its field in the
+ * user's language (`directory.errors.<code>`). The shared pieces (text, i18nText, uuid…) are the
+ * kernel's (core/validation/input.ts).
  */
 
-export const uuid = z.uuid({ message: 'invalid_id' });
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, { message: 'required' })
-    .max(max, { message: 'too_long' })
-    // Control characters in a name are never intended and break CSV and terminals.
-    .refine((s) => !hasControlChars(s), { message: 'invalid' });
-
-function hasControlChars(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
-  }
-  return false;
-}
 const optionalText = (max: number) => text(max).nullish();
-
-export const langCode = z.string().regex(/^[a-z]{2,3}$/, { message: 'invalid_language' });
-/** One value per language, e.g. `{ en: 'Kyiv', uk: 'Київ' }`. */
-export const i18nText = (max: number) =>
-  z
-    .record(
-      langCode,
-      z
-        .string()
-        .trim()
-        .max(max, { message: 'too_long' })
-        .refine((s) => !hasControlChars(s), { message: 'invalid' }),
-    )
-    .transform((v) => Object.fromEntries(Object.entries(v).filter(([, s]) => s.length > 0)))
-    .refine((v) => Object.keys(v).length <= 20, { message: 'too_many' });
 
 export const countryCode = z
   .string()
   .trim()
   .transform((s) => s.toUpperCase())
   .refine(isCountryCode, { message: 'invalid_country' });
-export const isoDate = z.iso.date({ message: 'invalid_date' });
 
 const organisationFields = {
   kind: z.enum(organisationKinds, { message: 'invalid_kind' }),
@@ -187,54 +155,3 @@ export const contactInput = z
     message: 'email',
     path: ['value'],
   });
-
-export interface FieldError {
-  path: string;
-  code: string;
-  message: string;
-}
-
-const knownCodes = new Set([
-  'required',
-  'too_long',
-  'too_many',
-  'invalid',
-  'invalid_id',
-  'invalid_language',
-  'invalid_country',
-  'invalid_date',
-  'invalid_kind',
-  'invalid_status',
-  'invalid_role',
-  'invalid_number',
-  'not_negative',
-  'too_big',
-  'latitude',
-  'longitude',
-  'geonames',
-  'wikidata',
-  'website',
-  'date_order',
-  'email',
-]);
-
-/** Zod issues as field errors with a stable code that pages translate (`directory.errors.<code>`). */
-export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((i) => {
-    let code = knownCodes.has(i.message) ? i.message : 'invalid';
-    if (i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined) code = 'required';
-    if (i.code === 'unrecognized_keys') code = 'unknown_field';
-    return { path: i.path.join('.'), code, message: i.message };
-  });
-}
-
-export function invalid(errors: FieldError[]): AppError {
-  return new AppError('validation_failed', errors);
-}
-
-/** Parse a use case's input or throw `validation_failed` with field errors. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) throw invalid(fieldErrors(r.error));
-  return r.data;
-}

@@ -4,16 +4,10 @@ import { audit } from '../../core/audit/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { invalid, isoDate, parseInput, uuid } from '../../core/validation/input.ts';
 import { membershipStatuses } from './schema.ts';
 import { checkRead, mayIncludeArchived, requireManageGroup } from './service-access.ts';
-import {
-  invalid,
-  isoDate,
-  membershipInput,
-  membershipUpdateInput,
-  parseInput,
-  uuid,
-} from './service-input.ts';
+import { membershipInput, membershipUpdateInput } from './service-input.ts';
 import { checkGroup, findOrganisation } from './service-organisations.ts';
 import { decodeCursor, encodeCursor, isoTime } from './service-rows.ts';
 

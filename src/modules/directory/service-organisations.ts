@@ -5,6 +5,7 @@ import type { Ctx } from '../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { isStaff } from '../../core/policy/policy.ts';
+import { invalid, parseInput, uuid } from '../../core/validation/input.ts';
 import { organisationKinds } from './schema.ts';
 import {
   canManageOrganisation,
@@ -19,11 +20,8 @@ import {
   type CreateOrganisationInput,
   countryCode,
   createOrganisationInput,
-  invalid,
-  parseInput,
   type UpdateOrganisationInput,
   updateOrganisationInput,
-  uuid,
 } from './service-input.ts';
 import { type Membership, membershipsOf } from './service-memberships.ts';
 import { type OrganisationPerson, peopleOfOrganisation } from './service-people.ts';

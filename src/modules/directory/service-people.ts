@@ -5,6 +5,7 @@ import type { Ctx } from '../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { isStaff } from '../../core/policy/policy.ts';
+import { invalid, isoDate, parseInput, uuid } from '../../core/validation/input.ts';
 import { personRoleKinds } from './schema.ts';
 import {
   canManageOrganisation,
@@ -18,16 +19,7 @@ import {
   sqlUuids,
   today,
 } from './service-access.ts';
-import {
-  contactInput,
-  invalid,
-  isoDate,
-  parseInput,
-  personInput,
-  personRoleInput,
-  personUpdateInput,
-  uuid,
-} from './service-input.ts';
+import { contactInput, personInput, personRoleInput, personUpdateInput } from './service-input.ts';
 import { findOrganisation } from './service-organisations.ts';
 import { decodeCursor, encodeCursor, isoTime, jsonb } from './service-rows.ts';
 

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { AppError } from '../../core/errors.ts';
-import type { I18nText, OrganisationKind } from './schema.ts';
-import { invalid } from './service-input.ts';
+import { type I18nText, invalid } from '../../core/validation/input.ts';
+import type { OrganisationKind } from './schema.ts';
 
 /** Row shapes the directory's use cases return, and the SQL that selects them. */
 

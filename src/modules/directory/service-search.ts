@@ -2,9 +2,9 @@ import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../core/db/tx.ts';
+import { parseInput } from '../../core/validation/input.ts';
 import { organisationKinds } from './schema.ts';
 import { checkRead } from './service-access.ts';
-import { parseInput } from './service-input.ts';
 import { type OrganisationSummary, summaryColumns } from './service-rows.ts';
 
 /**

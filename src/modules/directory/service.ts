@@ -3,7 +3,7 @@
  * contact details, search. Each checks permissions itself, writes in one transaction and audits.
  */
 
-export { contactKinds, type FieldError } from './service-input.ts';
+export { contactKinds } from './service-input.ts';
 export * from './service-memberships.ts';
 export * from './service-organisations.ts';
 export * from './service-people.ts';

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../../core/db/tx.ts';
-import { type I18nText, memberships, type OrganisationKind, organisations } from '../schema.ts';
+import type { I18nText } from '../../../core/validation/input.ts';
+import { memberships, type OrganisationKind, organisations } from '../schema.ts';
 
 /**
  * What an import knows about one organisation. `undefined` leaves the recorded value as it is,

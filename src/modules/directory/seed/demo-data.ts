@@ -1,4 +1,4 @@
-import type { I18nText } from '../schema.ts';
+import type { I18nText } from '../../../core/validation/input.ts';
 
 /**
  * The demo network: real cities (GeoNames ids, coordinates and populations from the

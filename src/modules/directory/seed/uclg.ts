@@ -1,6 +1,7 @@
 import { audit } from '../../../core/audit/audit.ts';
 import type { Ctx } from '../../../core/context.ts';
 import { inTransaction, type Tx } from '../../../core/db/tx.ts';
+import type { I18nText } from '../../../core/validation/input.ts';
 import {
   type MembershipFields,
   type OrganisationFields,
@@ -8,7 +9,6 @@ import {
   upsertMembership,
   upsertOrganisation,
 } from '../import/organisations.ts';
-import type { I18nText } from '../schema.ts';
 import { readSeedCsv } from './read-data.ts';
 
 /** Counts of what a seed created, updated or found unchanged. */

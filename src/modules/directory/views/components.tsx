@@ -7,8 +7,8 @@ import { Field as CoreField, type FieldProps as CoreFieldProps } from '../../../
 export { field, formValues, PostButton } from '../../../core/ui/forms.tsx';
 
 import { LocalisedText } from '../../../core/ui/layout.tsx';
+import type { FieldError } from '../../../core/validation/input.ts';
 import { countryName } from '../countries.ts';
-import type { FieldError } from '../service-input.ts';
 
 /** Small pieces shared by the directory's pages. */
 
