@@ -7,11 +7,6 @@ const i18n = z.record(z.string(), z.string());
 const iso = z.string().describe('ISO 8601 time in UTC');
 const day = z.string().describe('Date, YYYY-MM-DD');
 
-export const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-export const idParams = z.object({ id: z.uuid({ message: 'invalid_id' }) });
-
 export const action = z.object({
   id: z.uuid(),
   sessionId: z.uuid(),

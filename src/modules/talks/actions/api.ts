@@ -1,18 +1,25 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../../../core/errors.ts';
+import {
+  idParams,
+  readErrors,
+  security,
+  typed,
+  uploadErrors,
+  writeErrors,
+} from '../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { pick } from '../../../core/i18n/i18n.ts';
+import { isoDate } from '../../../core/validation/input.ts';
 import { actionStatuses, addressees, themes } from '../schema.ts';
 import * as s from './api-schemas.ts';
 import {
   actionInput,
   actionPatch,
   actionUpdateInput,
-  isoDate,
   recommendationInput,
   recommendationPatch,
 } from './input.ts';
@@ -29,14 +36,6 @@ import { allActions, listActions, type TrackerFilters, trackerSorts } from './se
 import { addActionUpdate } from './service-updates.ts';
 
 const tags = ['talks'];
-const errors = {
-  400: s.errorResponse,
-  401: s.errorResponse,
-  403: s.errorResponse,
-  404: s.errorResponse,
-};
-const writeErrors = { ...errors, 409: s.errorResponse, 422: s.errorResponse };
-const security: { [k: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
 const P = '/api/v1/talks';
 
 /** The tracker's filters as a query string (the page uses the same names). */
@@ -136,7 +135,7 @@ async function uploadedCsv(request: FastifyRequest): Promise<{ filename: string;
 
 /** The JSON API of recommendations, actions, their updates, the tracker and the bulk CSV update. */
 export async function actionsApi(fastify: FastifyInstance, _services: AppServices): Promise<void> {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const app = typed(fastify);
 
   app.get(
     `${P}/sessions/:id/recommendations`,
@@ -144,8 +143,8 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
       schema: {
         tags,
         summary: 'The recommendations of a session, each with its actions (parents before their children)',
-        params: s.idParams,
-        response: { 200: s.sessionOutcomes, ...errors },
+        params: idParams,
+        response: { 200: s.sessionOutcomes, ...readErrors },
       },
     },
     async (request) => listSessionOutcomes(request.ctx(), request.params.id),
@@ -158,7 +157,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         tags,
         summary: 'Record a recommendation of a session (staff)',
         security,
-        params: s.idParams,
+        params: idParams,
         body: recommendationInput,
         response: { 201: s.recommendation, ...writeErrors },
       },
@@ -175,8 +174,8 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
       schema: {
         tags,
         summary: 'A recommendation',
-        params: s.idParams,
-        response: { 200: s.recommendation, ...errors },
+        params: idParams,
+        response: { 200: s.recommendation, ...readErrors },
       },
     },
     async (request) => {
@@ -194,7 +193,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         tags,
         summary: 'Edit a recommendation (staff), with the version last read',
         security,
-        params: s.idParams,
+        params: idParams,
         body: recommendationPatch,
         response: { 200: s.recommendation, ...writeErrors },
       },
@@ -209,8 +208,8 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         tags,
         summary:
           'From the session that made a recommendation, through every update of its actions and the sessions that followed them up, to where it stands',
-        params: s.idParams,
-        response: { 200: s.timeline, ...errors },
+        params: idParams,
+        response: { 200: s.timeline, ...readErrors },
       },
     },
     async (request) => recommendationTimeline(request.ctx(), request.params.id),
@@ -223,7 +222,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         tags,
         summary: 'The tracker: actions across sessions, filtered, sorted, keyset-paginated',
         querystring: trackerQuery,
-        response: { 200: s.trackerPage, ...errors },
+        response: { 200: s.trackerPage, ...readErrors },
       },
     },
     async (request) => listActions(request.ctx(), trackerFiltersOf(request.query)),
@@ -274,8 +273,8 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
       schema: {
         tags,
         summary: 'An action with its origin, sub-actions and updates',
-        params: s.idParams,
-        response: { 200: s.actionDetail, ...errors },
+        params: idParams,
+        response: { 200: s.actionDetail, ...readErrors },
       },
     },
     async (request) => getAction(request.ctx(), request.params.id),
@@ -288,7 +287,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         tags,
         summary: 'Edit an action (staff), with the version last read; status and progress change by updates',
         security,
-        params: s.idParams,
+        params: idParams,
         body: actionPatch,
         response: { 200: s.action, ...writeErrors },
       },
@@ -304,7 +303,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         summary:
           "Report progress (staff, or the responsible organisation's members): status along the workflow, progress 0–100, note, evidence",
         security,
-        params: s.idParams,
+        params: idParams,
         body: actionUpdateInput,
         response: { 201: s.updateResult, ...writeErrors },
       },
@@ -332,7 +331,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
           .strict()
           .nullish()
           .describe('Or a multipart upload with one file field'),
-        response: { 200: s.bulkSummary, ...errors, 409: s.errorResponse, 413: s.errorResponse },
+        response: { 200: s.bulkSummary, ...uploadErrors },
       },
     },
     async (request) => {
@@ -349,8 +348,8 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         tags,
         summary: 'A kept CSV file: its preview now, or what it changed once applied',
         security,
-        params: s.idParams,
-        response: { 200: s.bulkSummary, ...errors },
+        params: idParams,
+        response: { 200: s.bulkSummary, ...readErrors },
       },
     },
     async (request) => getBulkUpdate(request.ctx(), request.params.id),
@@ -363,8 +362,8 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         tags,
         summary: 'Apply a kept CSV file in one transaction; applying it again changes nothing',
         security,
-        params: s.idParams,
-        response: { 200: s.bulkSummary, ...errors, 409: s.errorResponse },
+        params: idParams,
+        response: { 200: s.bulkSummary, ...writeErrors },
       },
     },
     async (request) => applyBulkUpdate(request.ctx(), request.params.id),

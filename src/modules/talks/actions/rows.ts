@@ -1,7 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { I18nText } from '../../directory/schema.ts';
+import { type I18nText, invalid } from '../../../core/validation/input.ts';
 import type { ActionStatus, Addressee, Theme } from '../schema.ts';
-import { invalid } from './input.ts';
 
 /** Row shapes the recommendations and actions use cases return, and the SQL that selects them. */
 

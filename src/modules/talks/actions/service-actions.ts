@@ -4,7 +4,7 @@ import type { Actor, Ctx } from '../../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
 import { isStaff, scopedOrgIds } from '../../../core/policy/policy.ts';
-import type { I18nText } from '../../directory/schema.ts';
+import { type I18nText, invalid, parseInput, uuid } from '../../../core/validation/input.ts';
 import { contentVisibleSql, visibleSessionSql } from '../sessions/visibility.ts';
 import {
   assertOrganisations,
@@ -16,15 +16,7 @@ import {
   textArray,
   uuidArray,
 } from './access.ts';
-import {
-  type ActionInput,
-  type ActionPatchShape,
-  actionInput,
-  actionPatch,
-  invalid,
-  parseInput,
-  uuid,
-} from './input.ts';
+import { type ActionInput, type ActionPatchShape, actionInput, actionPatch } from './input.ts';
 import { lockWithAncestors, rollUp } from './rollup.ts';
 import { type Action, type ActionUpdate, actionColumns, actionJoins, updateColumns } from './rows.ts';
 

@@ -4,16 +4,14 @@ import type { Ctx } from '../../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
 import { isStaff } from '../../../core/policy/policy.ts';
-import type { I18nText } from '../../directory/schema.ts';
+import { type I18nText, parseInput, uuid } from '../../../core/validation/input.ts';
 import { contentVisibleSql, sessionVisibility } from '../sessions/visibility.ts';
 import { assertOrganisations, jsonb, requireEditor, textArray } from './access.ts';
 import {
-  parseInput,
   type RecommendationInput,
   type RecommendationPatch,
   recommendationInput,
   recommendationPatch,
-  uuid,
 } from './input.ts';
 import {
   type Action,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../../../core/context.ts';
 import { notFound } from '../../../core/errors.ts';
-import type { I18nText } from '../../directory/schema.ts';
+import type { I18nText } from '../../../core/validation/input.ts';
 import type { ActionStatus } from '../schema.ts';
 import { visibleSessionSql } from '../sessions/visibility.ts';
 import { uuidArray } from './access.ts';

@@ -2,9 +2,9 @@ import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../../core/context.ts';
 import { requireScope } from '../../../core/policy/policy.ts';
+import { invalid, isoDate, parseInput, uuid } from '../../../core/validation/input.ts';
 import { actionStatuses, addressees, themes } from '../schema.ts';
 import { uuidArray } from './access.ts';
-import { invalid, isoDate, parseInput, uuid } from './input.ts';
 import { type Action, actionColumns, actionJoins, decodeCursor, encodeCursor, today } from './rows.ts';
 import { actionVisibleSql } from './service-actions.ts';
 

@@ -3,8 +3,8 @@ import { localeNames, pick, t } from '../../../../core/i18n/i18n.ts';
 import { LinkedRecords } from '../../../../core/links/routes.tsx';
 import type { LinkView } from '../../../../core/links/service.ts';
 import { Csrf } from '../../../../core/ui/layout.tsx';
+import type { FieldError } from '../../../../core/validation/input.ts';
 import { themes } from '../../schema.ts';
-import type { FieldError } from '../input.ts';
 import type { ActionDetail } from '../service-actions.ts';
 import { actionTransitions } from '../workflow.ts';
 import {

@@ -1,9 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { type Locale, localeNames, pick, t } from '../../../../core/i18n/i18n.ts';
-import type { I18nText } from '../../../directory/schema.ts';
+import type { FieldError, I18nText } from '../../../../core/validation/input.ts';
 import { splitKeyMessages } from '../../sessions/key-messages.ts';
-import type { FieldError } from '../input.ts';
 import type { Action } from '../rows.ts';
 
 /** Small pieces shared by the pages of recommendations and actions. */

@@ -1,9 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { localeNames, pick, t } from '../../../../core/i18n/i18n.ts';
 import { Csrf } from '../../../../core/ui/layout.tsx';
-import type { I18nText } from '../../../directory/schema.ts';
+import type { FieldError, I18nText } from '../../../../core/validation/input.ts';
 import { addressees, themes } from '../../schema.ts';
-import type { FieldError } from '../input.ts';
 import type { Action } from '../rows.ts';
 import type { SessionOutcomes } from '../service-recommendations.ts';
 import { ActionList, contentLangs, FormErrors, RichText, shortText } from './common.tsx';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { pick } from '../../../../core/i18n/i18n.ts';
+import type { FieldError } from '../../../../core/validation/input.ts';
 import { actionStatuses, addressees, themes } from '../../schema.ts';
-import type { FieldError } from '../input.ts';
 import type { Action } from '../rows.ts';
 import { trackerSorts } from '../service-tracker.ts';
 import { day, FormErrors, Progress, Responsible, Status, shortText, tt } from './common.tsx';
