@@ -8,6 +8,7 @@ export default defineConfig({
       'src/**/*.test.tsx',
       'test/integration/**/*.test.ts',
       'test/api/**/*.test.ts',
+      'test/kit/**/*.test.ts',
     ],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,

@@ -13,6 +13,10 @@ npx biome check .
 step "types (tsc)"
 npx tsc --noEmit
 
+step "structure: no import cycle (madge), no unused file or dependency (knip)"
+npx madge --circular --no-spinner src
+npx knip --include files,dependencies,unlisted --no-progress
+
 step "unit and integration tests on the embedded PostgreSQL"
 npx vitest run
 

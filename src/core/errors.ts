@@ -72,6 +72,3 @@ export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 export function notFound(what?: string): AppError {
   return new AppError('not_found', what ? { resource: what } : undefined);
 }
-export function forbidden(reason?: string): AppError {
-  return new AppError('forbidden', reason ? { reason } : undefined);
-}

@@ -82,7 +82,21 @@ function expectClientError(res: { statusCode: number; body: string }, what: stri
   const body = JSON.parse(res.body);
   expect(typeof body.error?.code, what).toBe('string');
   expect(typeof body.error?.message, what).toBe('string');
+  if (body.error.code === 'validation_failed') shapes.push({ what, details: body.error.details });
 }
+
+/** Every `validation_failed` seen, to check that all routes give its details one shape. */
+const shapes: { what: string; details: unknown }[] = [];
+const oneShape = (details: unknown) =>
+  Array.isArray(details) &&
+  details.length > 0 &&
+  details.every(
+    (d) =>
+      typeof d?.path === 'string' &&
+      typeof d?.code === 'string' &&
+      typeof d?.message === 'string' &&
+      Object.keys(d).length === 3,
+  );
 
 beforeAll(async () => {
   t = await createTestApp({ seed: true, demo: true });
@@ -191,5 +205,15 @@ describe('every JSON route rejects bad input with a 4xx and an error code', () =
         expect(res.statusCode, `${method} ${path} hostile → ${res.body.slice(0, 200)}`).toBeLessThan(500);
       }
     }
+  });
+
+  it('gives validation_failed one shape on every route: a list of { path, code, message }', () => {
+    expect(shapes.length).toBeGreaterThan(50);
+    const routes = new Set(shapes.map((s) => s.what.split(' ').slice(0, 2).join(' ')));
+    expect(routes.size).toBeGreaterThan(20);
+    const other = shapes
+      .filter((s) => !oneShape(s.details))
+      .map((s) => `${s.what}: ${JSON.stringify(s.details)}`);
+    expect(other.slice(0, 20)).toEqual([]);
   });
 });

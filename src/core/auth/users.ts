@@ -4,7 +4,7 @@ import type { Ctx, RoleGrant } from '../context.ts';
 import { type DbOrTx, inTransaction } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
 import { isLocale, type Locale } from '../i18n/i18n.ts';
-import { allRoles, type Role } from '../policy/roles.ts';
+import { isRole, type Role } from '../policy/roles.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';
 
 export type UserStatus = 'active' | 'invited' | 'disabled';
@@ -60,9 +60,6 @@ export function publicUser(u: Pick<UserRow, 'id' | 'email' | 'name' | 'status' |
 
 export const isUuid = (v: unknown): v is string =>
   typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-
-export const isRole = (v: unknown): v is Role =>
-  typeof v === 'string' && (allRoles() as readonly string[]).includes(v);
 
 export function normaliseEmail(email: string): string {
   const e = email.trim();

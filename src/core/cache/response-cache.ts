@@ -127,14 +127,3 @@ export function createResponseCache(opts: {
     },
   };
 }
-
-/** A cache that keeps nothing (tests of code that must not depend on it, one-off commands). */
-export const noCache: ResponseCache = {
-  enabled: false,
-  generation: 0,
-  get: () => undefined,
-  set: () => undefined,
-  clear: () => undefined,
-  stats: () => ({ entries: 0, bytes: 0, hits: 0, misses: 0 }),
-  close: async () => undefined,
-};

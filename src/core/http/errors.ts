@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ZodError } from 'zod';
+import { ZodError, type z } from 'zod';
 import { AppError, type ErrorCode, errorCatalogue } from '../errors.ts';
 import { t } from '../i18n/i18n.ts';
+import { fieldErrors, invalid, issueCode } from '../validation/input.ts';
 import { wantsHtml } from './negotiate.ts';
 
 export interface ErrorBody {
@@ -13,22 +14,19 @@ export interface ErrorBody {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
-    return new AppError(
-      'validation_failed',
-      err.validation.map((v) => ({
-        path:
+    const where = (err as { validationContext?: string }).validationContext ?? '';
+    return invalid(
+      err.validation.map((v) => {
+        // The provider keeps the Zod issue as keyword (its code), message and params (the rest).
+        const issue = { ...(v.params ?? {}), code: v.keyword, message: v.message ?? '' } as z.core.$ZodIssue;
+        const path =
           `${(v as { instancePath?: string }).instancePath ?? ''}`.replace(/^\//, '').replace(/\//g, '.') ||
-          (err as { validationContext?: string }).validationContext,
-        message: v.message,
-      })),
+          where;
+        return { path, code: issueCode(issue), message: v.message ?? 'invalid' };
+      }),
     );
   }
-  if (err instanceof ZodError) {
-    return new AppError(
-      'validation_failed',
-      err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  }
+  if (err instanceof ZodError) return invalid(fieldErrors(err));
   const fe = err as FastifyError & { code?: string; status?: number };
   switch (fe?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -44,7 +42,15 @@ export function toAppError(err: unknown): AppError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('invalid_json');
     case 'FST_ERR_VALIDATION':
-      return new AppError('validation_failed', (fe as { validation?: unknown }).validation);
+      return invalid(
+        ((fe as { validation?: { instancePath?: string; message?: string }[] }).validation ?? []).map(
+          (v) => ({
+            path: (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.'),
+            code: 'invalid',
+            message: v.message ?? 'invalid',
+          }),
+        ),
+      );
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new AppError('unsupported_media_type');
     case 'FST_ERR_RATE_LIMITED':
@@ -63,7 +69,10 @@ export function toAppError(err: unknown): AppError {
     (err as { code?: string; cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;
   if (typeof pgCode === 'string') {
     if (pgCode === '23505') return new AppError('already_exists');
-    if (pgCode === '23503') return new AppError('validation_failed', { reason: 'reference_not_found' });
+    if (pgCode === '23503')
+      return invalid([
+        { path: '', code: 'reference_not_found', message: 'a referenced record does not exist' },
+      ]);
     if (
       pgCode === '22P02' ||
       pgCode === '22007' ||
@@ -72,7 +81,7 @@ export function toAppError(err: unknown): AppError {
       pgCode === '22001' ||
       pgCode === '22021'
     )
-      return new AppError('validation_failed', { reason: 'invalid_value' });
+      return invalid([{ path: '', code: 'invalid_value', message: 'a value is out of range or malformed' }]);
     if (pgCode === '40001' || pgCode === '40P01' || pgCode === '55P03')
       return new AppError('conflict', { reason: 'retry' });
   }

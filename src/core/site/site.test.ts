@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { makeMembership, makeOrganisation, makeSection } from '../../../test/support/factories.ts';
 import { loadCatalogue, locales } from '../i18n/i18n.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -14,17 +15,13 @@ let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
   // A small network, so that the home page shows live figures.
-  await t.database.pool.query(`
-    WITH s AS (
-      INSERT INTO organisations (kind, names, name) VALUES ('section', '{"en":"Europe"}', 'Europe') RETURNING id
-    ), c AS (
-      INSERT INTO organisations (kind, names, name, country)
-      VALUES ('city', '{"en":"Kyiv"}', 'Kyiv', 'UA'), ('city', '{"en":"Lyon"}', 'Lyon', 'FR'),
-             ('city', '{"en":"Nowhere"}', 'Nowhere', 'ES')
-      RETURNING id, name
-    )
-    INSERT INTO memberships (member_id, group_id, status)
-    SELECT c.id, s.id, 'active' FROM c, s WHERE c.name <> 'Nowhere'`);
+  const db = t.database.db;
+  const europe = await makeSection(db, 'Europe');
+  const kyiv = await makeOrganisation(db, { name: 'Kyiv', country: 'UA' });
+  const lyon = await makeOrganisation(db, { name: 'Lyon', country: 'FR' });
+  await makeOrganisation(db, { name: 'Nowhere', country: 'ES' });
+  await makeMembership(db, kyiv.id, europe.id);
+  await makeMembership(db, lyon.id, europe.id);
 });
 afterAll(async () => {
   await t?.close();

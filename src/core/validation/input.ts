@@ -15,14 +15,17 @@ export interface FieldError {
 /** A schema gives a field its code through the issue message (`{ message: 'too_long' }`). */
 const CODE = /^[a-z][a-z0-9_]*$/;
 
+/** The stable code of one Zod issue. */
+export function issueCode(i: z.core.$ZodIssue): string {
+  const code = CODE.test(i.message) ? i.message : 'invalid';
+  if (i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined) return 'required';
+  if (i.code === 'unrecognized_keys') return 'unknown_field';
+  if (i.code === 'too_small' && code === 'invalid') return 'required';
+  return code;
+}
+
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((i) => {
-    let code = CODE.test(i.message) ? i.message : 'invalid';
-    if (i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined) code = 'required';
-    else if (i.code === 'unrecognized_keys') code = 'unknown_field';
-    else if (i.code === 'too_small' && code === 'invalid') code = 'required';
-    return { path: i.path.join('.'), code, message: i.message };
-  });
+  return error.issues.map((i) => ({ path: i.path.join('.'), code: issueCode(i), message: i.message }));
 }
 
 export function invalid(errors: FieldError[]): AppError {
