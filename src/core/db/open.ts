@@ -39,7 +39,7 @@ export async function openDatabase(
   const database = connect(url, config.DB_POOL_SIZE);
   let fresh = false;
   try {
-    const r = await database.pool.query(`SELECT to_regclass('public.organisations') IS NULL AS fresh`);
+    const r = await database.pool.query(`SELECT to_regclass('public.settings') IS NULL AS fresh`);
     fresh = r.rows[0].fresh;
     if (opts.migrate !== false) await runMigrations(url);
   } catch (e) {
