@@ -26,13 +26,6 @@ export function canReport(actor: Actor | null, responsibleOrgId: string | null):
   return !!responsibleOrgId && scopedOrgIds(actor).includes(responsibleOrgId);
 }
 
-export function requireReporter(ctx: Ctx, responsibleOrgId: string | null): Actor {
-  const actor = requireActor(ctx);
-  if (!canReport(actor, responsibleOrgId)) throw new AppError('forbidden', { reason: 'not_responsible' });
-  requireScope(ctx, 'write');
-  return actor;
-}
-
 /** The organisations that exist (and are not archived) among `ids`; the others are unknown references. */
 export async function assertOrganisations(db: DbOrTx, ids: string[], field: string): Promise<void> {
   const unique = [...new Set(ids)];

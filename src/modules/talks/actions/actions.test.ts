@@ -174,7 +174,11 @@ describe('recommendations and actions', () => {
     );
     await Promise.all(
       kids.map((k, i) =>
-        addActionUpdate(t.ctx(staff.actor), k.id, { happenedOn: '2022-06-01', progress: (i + 1) * 20 }),
+        addActionUpdate(t.ctx(staff.actor), {
+          actionId: k.id,
+          happenedOn: '2022-06-01',
+          progress: (i + 1) * 20,
+        }),
       ),
     );
     expect(await progressOf(parent.id)).toBe(50); // (20 + 40 + 60 + 80) / 4

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError, notFound } from '../../../core/errors.ts';
+import { AppError } from '../../../core/errors.ts';
 import {
   idParams,
   readErrors,
@@ -27,7 +27,7 @@ import { createAction, getAction, updateAction } from './service-actions.ts';
 import { applyBulkUpdate, getBulkUpdate, MAX_BULK_BYTES, previewBulkUpdate } from './service-bulk.ts';
 import {
   createRecommendation,
-  findRecommendation,
+  getRecommendation,
   listSessionOutcomes,
   updateRecommendation,
 } from './service-recommendations.ts';
@@ -147,7 +147,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         response: { 200: s.sessionOutcomes, ...readErrors },
       },
     },
-    async (request) => listSessionOutcomes(request.ctx(), request.params.id),
+    async (request) => listSessionOutcomes(request.ctx(), { sessionId: request.params.id }),
   );
 
   app.post(
@@ -164,7 +164,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
     },
     async (request, reply) => {
       reply.code(201);
-      return createRecommendation(request.ctx(), request.params.id, request.body);
+      return createRecommendation(request.ctx(), { ...request.body, sessionId: request.params.id });
     },
   );
 
@@ -178,12 +178,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         response: { 200: s.recommendation, ...readErrors },
       },
     },
-    async (request) => {
-      const ctx = request.ctx();
-      const r = await findRecommendation(ctx.db, ctx, request.params.id);
-      if (!r) throw notFound('recommendation');
-      return r;
-    },
+    async (request) => getRecommendation(request.ctx(), { id: request.params.id }),
   );
 
   app.patch(
@@ -198,7 +193,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         response: { 200: s.recommendation, ...writeErrors },
       },
     },
-    async (request) => updateRecommendation(request.ctx(), request.params.id, request.body),
+    async (request) => updateRecommendation(request.ctx(), { ...request.body, id: request.params.id }),
   );
 
   app.get(
@@ -212,7 +207,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         response: { 200: s.timeline, ...readErrors },
       },
     },
-    async (request) => recommendationTimeline(request.ctx(), request.params.id),
+    async (request) => recommendationTimeline(request.ctx(), { id: request.params.id }),
   );
 
   app.get(
@@ -277,7 +272,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         response: { 200: s.actionDetail, ...readErrors },
       },
     },
-    async (request) => getAction(request.ctx(), request.params.id),
+    async (request) => getAction(request.ctx(), { id: request.params.id }),
   );
 
   app.patch(
@@ -292,7 +287,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         response: { 200: s.action, ...writeErrors },
       },
     },
-    async (request) => updateAction(request.ctx(), request.params.id, request.body),
+    async (request) => updateAction(request.ctx(), { ...request.body, id: request.params.id }),
   );
 
   app.post(
@@ -310,7 +305,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
     },
     async (request, reply) => {
       reply.code(201);
-      return addActionUpdate(request.ctx(), request.params.id, request.body);
+      return addActionUpdate(request.ctx(), { ...request.body, actionId: request.params.id });
     },
   );
 
@@ -337,7 +332,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
     async (request) => {
       const ctx = request.ctx();
       const preview = await previewBulkUpdate(ctx, await uploadedCsv(request));
-      return request.query.apply === 'true' ? applyBulkUpdate(ctx, preview.id) : preview;
+      return request.query.apply === 'true' ? applyBulkUpdate(ctx, { id: preview.id }) : preview;
     },
   );
 
@@ -352,7 +347,7 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         response: { 200: s.bulkSummary, ...readErrors },
       },
     },
-    async (request) => getBulkUpdate(request.ctx(), request.params.id),
+    async (request) => getBulkUpdate(request.ctx(), { id: request.params.id }),
   );
 
   app.post(
@@ -366,6 +361,6 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
         response: { 200: s.bulkSummary, ...writeErrors },
       },
     },
-    async (request) => applyBulkUpdate(request.ctx(), request.params.id),
+    async (request) => applyBulkUpdate(request.ctx(), { id: request.params.id }),
   );
 }

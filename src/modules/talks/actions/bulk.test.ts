@@ -196,9 +196,9 @@ over two lines",2022-06-03`,
     const csv = `action_id,status,progress,note,date\n${a.kid1},accepted,30,,2022-09-01\n`;
     const preview = await previewBulkUpdate(ctx, { filename: 'race.csv', content: csv });
     await Promise.all([
-      applyBulkUpdate(ctx, preview.id),
-      addActionUpdate(ctx, a.kid2, { happenedOn: '2022-09-01', progress: 90 }),
-      addActionUpdate(ctx, a.one, { happenedOn: '2022-09-01', note: 'Meanwhile' }),
+      applyBulkUpdate(ctx, { id: preview.id }),
+      addActionUpdate(ctx, { actionId: a.kid2, happenedOn: '2022-09-01', progress: 90 }),
+      addActionUpdate(ctx, { actionId: a.one, happenedOn: '2022-09-01', note: 'Meanwhile' }),
     ]);
     const by = Object.fromEntries((await state()).map((r) => [r.id, r]));
     expect(by[a.kid1].progress).toBe(30);

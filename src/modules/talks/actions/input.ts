@@ -41,13 +41,14 @@ export const recommendationInput = z
     position: z.number().int().min(0).max(10_000).optional(),
   })
   .strict();
-export type RecommendationInput = z.input<typeof recommendationInput>;
+/** `talks.createRecommendation`: the API's body with the session of its path. */
+export const createRecommendationInput = recommendationInput.extend({ sessionId: uuid });
 
 export const recommendationPatch = recommendationInput
   .partial()
   .extend({ version: z.number().int() })
   .strict();
-export type RecommendationPatch = z.input<typeof recommendationPatch>;
+export const updateRecommendationInput = recommendationPatch.extend({ id: uuid });
 
 const actionFields = {
   text: requiredI18n(5000),
@@ -78,7 +79,6 @@ export const actionInput = z
     message: 'one_responsible',
     path: ['responsibleGroup'],
   });
-export type ActionInput = z.input<typeof actionInput>;
 
 export const actionPatch = z
   .object({
@@ -96,7 +96,7 @@ export const actionPatch = z
     version: z.number().int(),
   })
   .strict();
-export type ActionPatchShape = z.input<typeof actionPatch>;
+export const updateActionInput = actionPatch.extend({ id: uuid });
 
 /** A note is multilingual; a plain string is taken to be in the author's language. */
 export const note = z.union([cleanText(5000), requiredI18n(5000)]);
@@ -111,4 +111,4 @@ export const actionUpdateInput = z
     sessionId: uuid.nullish(),
   })
   .strict();
-export type ActionUpdateInput = z.input<typeof actionUpdateInput>;
+export const addActionUpdateInput = actionUpdateInput.extend({ actionId: uuid });

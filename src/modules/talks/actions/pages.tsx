@@ -87,7 +87,7 @@ async function laterSessions(ctx: Ctx, after: string) {
 export async function actionsPages(app: FastifyInstance, _services: AppServices): Promise<void> {
   async function sessionPage(request: FastifyRequest, reply: FastifyReply, id: string, state?: FormState) {
     const ctx = request.ctx();
-    const outcomes = await listSessionOutcomes(ctx, id);
+    const outcomes = await listSessionOutcomes(ctx, { sessionId: id });
     const [orgs, sections] = outcomes.canEdit
       ? await Promise.all([sessionOrgs(ctx, id), sectionOptions(ctx)])
       : [[], []];
@@ -113,7 +113,7 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     const { id } = request.params as { id: string };
     if (request.actor) return sessionPage(request, reply, id);
     const page = await cachedPage(request, reply, async () => {
-      const outcomes = await listSessionOutcomes(request.ctx(), id);
+      const outcomes = await listSessionOutcomes(request.ctx(), { sessionId: id });
       return renderPage(request, {
         title: `${t(request.locale, 'talksActions.session.title')} · ${pick(outcomes.session.title, request.locale).text}`,
         children: <SessionOutcomesPage request={request} outcomes={outcomes} orgs={[]} sections={[]} />,
@@ -127,7 +127,8 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     const f = formOf(request);
     const other = one(f.otherSourceId);
     try {
-      await createRecommendation(request.ctx(), id, {
+      await createRecommendation(request.ctx(), {
+        sessionId: id,
         text: textOf(f),
         sourceOrgIds: [...many(f.sourceOrgIds), ...(other ? [other] : [])],
         addressees: many(f.addressees) as never,
@@ -176,7 +177,7 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     state?: ActionFormState,
   ) {
     const ctx = request.ctx();
-    const detail = await getAction(ctx, id);
+    const detail = await getAction(ctx, { id });
     const [links, sessions] = await Promise.all([
       listLinks(ctx, { kind: 'talks.action', id }),
       detail.permissions.report ? laterSessions(ctx, detail.session.startsAt) : Promise.resolve([]),
@@ -198,7 +199,7 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     if (request.actor) return actionPage(request, reply, id);
     const page = await cachedPage(request, reply, async () => {
       const ctx = request.ctx();
-      const detail = await getAction(ctx, id);
+      const detail = await getAction(ctx, { id });
       const links = await listLinks(ctx, { kind: 'talks.action', id });
       return renderPage(request, {
         title: `${t(request.locale, 'talksActions.action.title')} · ${shortText(request.locale, detail.action.text, 60)}`,
@@ -213,7 +214,8 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     const f = formOf(request);
     const progress = one(f.progress);
     try {
-      await addActionUpdate(request.ctx(), id, {
+      await addActionUpdate(request.ctx(), {
+        actionId: id,
         status: (one(f.status) || undefined) as never,
         progress: progress === '' ? undefined : numberOf(progress),
         note: one(f.note) || null,
@@ -233,7 +235,8 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     const { id } = request.params as { id: string };
     const f = formOf(request);
     try {
-      await updateAction(request.ctx(), id, {
+      await updateAction(request.ctx(), {
+        id,
         version: Number(one(f.version)),
         text: textOf(f),
         responsibleOrgId: orNull(one(f.responsibleOrgId)) ?? undefined,
@@ -254,7 +257,7 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
   app.get('/talks/recommendations/:id', hide, async (request, reply) => {
     const { id } = request.params as { id: string };
     const page = await cachedPage(request, reply, async () => {
-      const timeline = await recommendationTimeline(request.ctx(), id);
+      const timeline = await recommendationTimeline(request.ctx(), { id });
       return renderPage(request, {
         title: t(request.locale, 'talksActions.timeline.title'),
         children: <TimelinePage request={request} timeline={timeline} />,
@@ -381,7 +384,7 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
 
   app.get('/actions/import/:id', hide, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const summary = await getBulkUpdate(request.ctx(), id);
+    const summary = await getBulkUpdate(request.ctx(), { id });
     return html(reply).send(
       renderPage(request, {
         title: t(request.locale, 'talksActions.import.title'),
@@ -392,7 +395,7 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
 
   app.post('/actions/import/:id/apply', hide, async (request, reply) => {
     const { id } = request.params as { id: string };
-    await applyBulkUpdate(request.ctx(), id);
+    await applyBulkUpdate(request.ctx(), { id });
     return reply.redirect(`/actions/import/${id}`, 303);
   });
 }

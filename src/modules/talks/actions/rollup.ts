@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../../../core/db/tx.ts';
+import type { DbOrTx } from '../../../core/db/tx.ts';
 import { uuidArray } from './access.ts';
 
 /**
@@ -21,7 +21,7 @@ export type ProgressChange = {
 };
 
 /** Lock `ids` and their ancestors (root first); returns the locked rows' ids and depths. */
-export async function lockWithAncestors(tx: Tx, ids: string[]): Promise<{ id: string; depth: number }[]> {
+export async function lockWithAncestors(tx: DbOrTx, ids: string[]): Promise<{ id: string; depth: number }[]> {
   if (ids.length === 0) return [];
   const r = await tx.execute<{ id: string; depth: number }>(sql`
     WITH RECURSIVE up(id, parent_id, hops) AS (
@@ -39,7 +39,7 @@ export async function lockWithAncestors(tx: Tx, ids: string[]): Promise<{ id: st
  * transaction (which holds the locks of `lockWithAncestors`). Returns the ancestors whose
  * progress changed.
  */
-export async function rollUp(tx: Tx, changedIds: string[], now: Date): Promise<ProgressChange[]> {
+export async function rollUp(tx: DbOrTx, changedIds: string[], now: Date): Promise<ProgressChange[]> {
   if (changedIds.length === 0) return [];
   const anc = await tx.execute<{ id: string; depth: number }>(sql`
     WITH RECURSIVE up(id, hops) AS (

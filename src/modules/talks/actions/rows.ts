@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type I18nText, invalid } from '../../../core/validation/input.ts';
+import { type I18nText, invalidField } from '../../../core/validation/input.ts';
 import type { ActionStatus, Addressee, Theme } from '../schema.ts';
 
 /** Row shapes the recommendations and actions use cases return, and the SQL that selects them. */
@@ -122,5 +122,5 @@ export function decodeCursor(cursor: string, arity: number): (string | number | 
   } catch {
     // fall through
   }
-  throw invalid([{ path: 'cursor', code: 'invalid', message: 'invalid cursor' }]);
+  throw invalidField('cursor', 'invalid', 'invalid cursor');
 }

@@ -1,10 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Actor, Ctx } from '../../../core/context.ts';
-import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
+import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
+import { anyone, defineUseCase } from '../../../core/module/use-case.ts';
 import { isStaff, scopedOrgIds } from '../../../core/policy/policy.ts';
-import { type I18nText, invalid, parseInput, uuid } from '../../../core/validation/input.ts';
+import { type I18nText, invalidField, uuid } from '../../../core/validation/input.ts';
 import { contentVisibleSql, visibleSessionSql } from '../sessions/visibility.ts';
 import {
   assertOrganisations,
@@ -16,7 +17,7 @@ import {
   textArray,
   uuidArray,
 } from './access.ts';
-import { type ActionInput, type ActionPatchShape, actionInput, actionPatch } from './input.ts';
+import { actionInput, updateActionInput } from './input.ts';
 import { lockWithAncestors, rollUp } from './rollup.ts';
 import { type Action, type ActionUpdate, actionColumns, actionJoins, updateColumns } from './rows.ts';
 
@@ -68,7 +69,16 @@ const sessionRef = (alias: string) =>
     'startsAt', to_char(${alias}.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))`);
 
 /** An action with where it comes from, its sub-actions and its updates, newest first. */
-export async function getAction(ctx: Ctx, id: string): Promise<ActionDetail> {
+export const getAction = defineUseCase({
+  name: 'talks.getAction',
+  kind: 'read',
+  public: true,
+  allow: anyone,
+  input: z.object({ id: uuid }).strict(),
+  run: ({ ctx, input }) => actionDetail(ctx, input.id),
+});
+
+async function actionDetail(ctx: Ctx, id: string): Promise<ActionDetail> {
   const action = await findAction(ctx.db, ctx, id);
   if (!action) throw notFound('action');
   const [context, children, updates] = await Promise.all([
@@ -129,16 +139,19 @@ async function recommendationOf(tx: DbOrTx, id: string, sessionId: string): Prom
   );
   const rec = r.rows[0];
   if (!rec) throw new AppError('unknown_reference', { field: 'recommendationId', ids: [id] });
-  if (rec.session_id !== sessionId)
-    throw invalid([{ path: 'recommendationId', code: 'other_session', message: 'other session' }]);
+  if (rec.session_id !== sessionId) throw invalidField('recommendationId', 'other_session', 'other session');
   return rec;
 }
 
 /** Create an action (staff), under a parent up to depth 2; the parent's progress is recomputed at once. */
-export async function createAction(ctx: Ctx, input: ActionInput): Promise<Action> {
-  requireEditor(ctx);
-  const v = parseInput(actionInput, input);
-  return inTransaction(ctx.db, async (tx) => {
+export const createAction = defineUseCase({
+  name: 'talks.createAction',
+  kind: 'write',
+  audit: 'talks_action',
+  allow: requireEditor,
+  input: actionInput,
+  async run({ ctx, input: v, audit }): Promise<Action> {
+    const tx = ctx.db;
     const s = await tx.execute(sql`SELECT 1 FROM talks_sessions WHERE id = ${v.sessionId}`);
     if (s.rows.length === 0)
       throw new AppError('unknown_reference', { field: 'sessionId', ids: [v.sessionId] });
@@ -151,9 +164,8 @@ export async function createAction(ctx: Ctx, input: ActionInput): Promise<Action
       );
       const parent = p.rows[0];
       if (!parent) throw new AppError('unknown_reference', { field: 'parentId', ids: [v.parentId] });
-      if (parent.session_id !== v.sessionId)
-        throw invalid([{ path: 'parentId', code: 'other_session', message: 'other session' }]);
-      if (parent.depth >= 2) throw invalid([{ path: 'parentId', code: 'too_deep', message: 'too deep' }]);
+      if (parent.session_id !== v.sessionId) throw invalidField('parentId', 'other_session', 'other session');
+      if (parent.depth >= 2) throw invalidField('parentId', 'too_deep', 'too deep');
       depth = parent.depth + 1;
     }
     if (v.recommendationId) {
@@ -175,15 +187,10 @@ export async function createAction(ctx: Ctx, input: ActionInput): Promise<Action
     const id = r.rows[0].id;
     const rolledUp = await rollUp(tx, [id], ctx.now);
     const created = (await findAction(tx, ctx, id))!;
-    await audit(tx, ctx, {
-      action: 'create',
-      entity: 'talks_action',
-      entityId: id,
-      after: { ...created, rolledUp },
-    });
+    await audit({ action: 'create', entityId: id, after: { ...created, rolledUp } });
     return created;
-  });
-}
+  },
+});
 
 const patchColumns: Record<string, string> = {
   text: 'text',
@@ -203,18 +210,22 @@ const patchColumns: Record<string, string> = {
  * Edit an action (staff) with the version last read: a newer version gives `conflict`. Status and
  * progress change through updates (`addActionUpdate`), which keep their history.
  */
-export async function updateAction(ctx: Ctx, id: string, input: ActionPatchShape): Promise<Action> {
-  requireEditor(ctx);
-  const v = parseInput(actionPatch, input);
-  if (!uuid.safeParse(id).success) throw notFound('action');
-  return inTransaction(ctx.db, async (tx) => {
+export const updateAction = defineUseCase({
+  name: 'talks.updateAction',
+  kind: 'write',
+  audit: 'talks_action',
+  allow: requireEditor,
+  input: updateActionInput,
+  async run({ ctx, input, audit }): Promise<Action> {
+    const { id, ...v } = input;
+    const tx = ctx.db;
     await lockWithAncestors(tx, [id]);
     const before = await findAction(tx, ctx, id);
     if (!before) throw notFound('action');
     if (before.version !== v.version)
       throw new AppError('conflict', { reason: 'version', current: before.version });
     if (v.responsibleOrgId && v.responsibleGroup)
-      throw invalid([{ path: 'responsibleGroup', code: 'one_responsible', message: 'one responsible' }]);
+      throw invalidField('responsibleGroup', 'one_responsible', 'one responsible');
     const next = { ...before, ...v };
     // Setting one responsible clears the other.
     if (v.responsibleOrgId) next.responsibleGroup = null;
@@ -238,13 +249,7 @@ export async function updateAction(ctx: Ctx, id: string, input: ActionPatchShape
       version = version + 1, updated_at = ${ctx.now.toISOString()} WHERE id = ${id}`);
     const rolledUp = v.weight !== undefined ? await rollUp(tx, [id], ctx.now) : [];
     const after = (await findAction(tx, ctx, id))!;
-    await audit(tx, ctx, {
-      action: 'update',
-      entity: 'talks_action',
-      entityId: id,
-      before,
-      after: { ...after, rolledUp },
-    });
+    await audit({ action: 'update', entityId: id, before, after: { ...after, rolledUp } });
     return after;
-  });
-}
+  },
+});

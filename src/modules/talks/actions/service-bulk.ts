@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Ctx } from '../../../core/context.ts';
-import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
+import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
 import { isStaff, requireActor, requireScope } from '../../../core/policy/policy.ts';
 import { type I18nText, isoDate, uuid } from '../../../core/validation/input.ts';
 import { type ActionStatus, actionStatuses } from '../schema.ts';
@@ -266,12 +267,29 @@ const importColumns = sql`id, filename, content, sha256, locale, created_by,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
   to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS applied_at, result`;
 
-/** Keep a file and preview what applying it would change. Nothing of the actions is written. */
-export async function previewBulkUpdate(
-  ctx: Ctx,
-  input: { filename?: string; content: string | Uint8Array },
-): Promise<BulkSummary> {
-  requireBulkReporter(ctx);
+/**
+ * Keep a file and preview what applying it would change. Nothing of the actions is written, so no
+ * audit event is due: the kept file is a draft that only its sender and staff see, and applying
+ * it is what the audit log records (with the file's sha256).
+ */
+export const previewBulkUpdate = defineUseCase({
+  name: 'talks.previewBulkUpdate',
+  kind: 'write',
+  audit: 'talks_action_import',
+  allow: requireBulkReporter,
+  input: z
+    .object({
+      filename: z.string().optional(),
+      content: z.union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array)]),
+    })
+    .strict(),
+  async run({ ctx, input, unchanged }): Promise<BulkSummary> {
+    unchanged();
+    return preview(ctx, input);
+  },
+});
+
+async function preview(ctx: Ctx, input: { filename?: string; content: string | Uint8Array }) {
   const content = decode(input.content);
   const planned = await plan(ctx.db, ctx, content);
   const filename = (input.filename ?? 'progress.csv').slice(0, 200) || 'progress.csv';
@@ -303,13 +321,18 @@ async function loadImport(db: DbOrTx, ctx: Ctx, id: string, lock: boolean): Prom
 }
 
 /** A kept file: its preview against the actions as they are now, or what it changed once applied. */
-export async function getBulkUpdate(ctx: Ctx, id: string): Promise<BulkSummary> {
-  requireActor(ctx);
-  const row = await loadImport(ctx.db, ctx, id, false);
-  const base = { id: row.id, filename: row.filename, sha256: row.sha256, createdAt: row.created_at };
-  if (row.applied_at && row.result) return { ...base, appliedAt: row.applied_at, ...row.result };
-  return { ...base, appliedAt: null, ...(await plan(ctx.db, ctx, row.content)), rolledUp: 0 };
-}
+export const getBulkUpdate = defineUseCase({
+  name: 'talks.getBulkUpdate',
+  kind: 'read',
+  allow: requireActor,
+  input: z.object({ id: uuid }).strict(),
+  async run({ ctx, input }): Promise<BulkSummary> {
+    const row = await loadImport(ctx.db, ctx, input.id, false);
+    const base = { id: row.id, filename: row.filename, sha256: row.sha256, createdAt: row.created_at };
+    if (row.applied_at && row.result) return { ...base, appliedAt: row.applied_at, ...row.result };
+    return { ...base, appliedAt: null, ...(await plan(ctx.db, ctx, row.content)), rolledUp: 0 };
+  },
+});
 
 /**
  * Apply a kept file in one transaction: every action named is locked with its ancestors, the
@@ -318,13 +341,23 @@ export async function getBulkUpdate(ctx: Ctx, id: string): Promise<BulkSummary> 
  * finds every row unchanged and writes nothing but the record of that second application;
  * applying the same kept file again answers what it did the first time.
  */
-export async function applyBulkUpdate(ctx: Ctx, id: string): Promise<BulkSummary> {
-  requireBulkReporter(ctx);
-  return inTransaction(ctx.db, async (tx) => {
+export const applyBulkUpdate = defineUseCase({
+  name: 'talks.applyBulkUpdate',
+  kind: 'write',
+  audit: 'talks_action_import',
+  allow: requireBulkReporter,
+  input: z.object({ id: uuid }).strict(),
+  async run(uc): Promise<BulkSummary> {
+    const { ctx, input, audit } = uc;
+    const { id } = input;
+    const tx = ctx.db;
     const row = await loadImport(tx, ctx, id, true);
     const base = { id: row.id, filename: row.filename, sha256: row.sha256, createdAt: row.created_at };
     // Applied already: the same answer again, and nothing written.
-    if (row.applied_at && row.result) return { ...base, appliedAt: row.applied_at, ...row.result };
+    if (row.applied_at && row.result) {
+      uc.unchanged();
+      return { ...base, appliedAt: row.applied_at, ...row.result };
+    }
     const ids = parseFile(row.content).rows.map((r) => r.actionId);
     await lockWithAncestors(tx, ids);
     const { changes, unchanged, rejected } = await plan(tx, ctx, row.content);
@@ -359,9 +392,8 @@ export async function applyBulkUpdate(ctx: Ctx, id: string): Promise<BulkSummary
     const result = { changes, unchanged, rejected, rolledUp };
     await tx.execute(sql`UPDATE talks_action_imports SET applied_at = ${now}, applied_by = ${ctx.actor!.userId},
       result = ${JSON.stringify(result)}::jsonb WHERE id = ${id}`);
-    await audit(tx, ctx, {
+    await audit({
       action: 'apply',
-      entity: 'talks_action_import',
       entityId: id,
       after: {
         sha256: row.sha256,
@@ -372,5 +404,5 @@ export async function applyBulkUpdate(ctx: Ctx, id: string): Promise<BulkSummary
       },
     });
     return { ...base, appliedAt: `${now.slice(0, 19)}Z`, ...result };
-  });
-}
+  },
+});

@@ -1,18 +1,14 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Ctx } from '../../../core/context.ts';
-import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
+import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
+import { anyone, defineUseCase } from '../../../core/module/use-case.ts';
 import { isStaff } from '../../../core/policy/policy.ts';
-import { type I18nText, parseInput, uuid } from '../../../core/validation/input.ts';
+import { type I18nText, uuid } from '../../../core/validation/input.ts';
 import { contentVisibleSql, sessionVisibility } from '../sessions/visibility.ts';
 import { assertOrganisations, jsonb, requireEditor, textArray } from './access.ts';
-import {
-  type RecommendationInput,
-  type RecommendationPatch,
-  recommendationInput,
-  recommendationPatch,
-} from './input.ts';
+import { createRecommendationInput, updateRecommendationInput } from './input.ts';
 import {
   type Action,
   actionColumns,
@@ -41,16 +37,30 @@ async function writeSources(tx: DbOrTx, id: string, orgIds: string[]): Promise<v
     SELECT ${id}, unnest(${`{${[...new Set(orgIds)].join(',')}}`}::uuid[]) ON CONFLICT DO NOTHING`);
 }
 
+/** A recommendation as the reader may see it (its session's content is visible to them). */
+export const getRecommendation = defineUseCase({
+  name: 'talks.getRecommendation',
+  kind: 'read',
+  public: true,
+  allow: anyone,
+  input: z.object({ id: uuid }).strict(),
+  async run({ ctx, input }): Promise<Recommendation> {
+    const r = await findRecommendation(ctx.db, ctx, input.id);
+    if (!r) throw notFound('recommendation');
+    return r;
+  },
+});
+
 /** A recommendation made in a session (staff): its text, from whom, to whom, on which themes. */
-export async function createRecommendation(
-  ctx: Ctx,
-  sessionId: string,
-  input: RecommendationInput,
-): Promise<Recommendation> {
-  requireEditor(ctx);
-  const v = parseInput(recommendationInput, input);
-  if (!uuid.safeParse(sessionId).success) throw notFound('session');
-  return inTransaction(ctx.db, async (tx) => {
+export const createRecommendation = defineUseCase({
+  name: 'talks.createRecommendation',
+  kind: 'write',
+  audit: 'talks_recommendation',
+  allow: requireEditor,
+  input: createRecommendationInput,
+  async run({ ctx, input: v, audit }): Promise<Recommendation> {
+    const { sessionId } = v;
+    const tx = ctx.db;
     const s = await tx.execute(sql`SELECT 1 FROM talks_sessions WHERE id = ${sessionId} FOR SHARE`);
     if (s.rows.length === 0) throw notFound('session');
     await assertOrganisations(tx, v.sourceOrgIds, 'sourceOrgIds');
@@ -64,21 +74,21 @@ export async function createRecommendation(
     const id = r.rows[0].id;
     await writeSources(tx, id, v.sourceOrgIds);
     const created = (await findRecommendation(tx, ctx, id))!;
-    await audit(tx, ctx, { action: 'create', entity: 'talks_recommendation', entityId: id, after: created });
+    await audit({ action: 'create', entityId: id, after: created });
     return created;
-  });
-}
+  },
+});
 
 /** Edit a recommendation (staff) with the version last read; a newer version gives `conflict`. */
-export async function updateRecommendation(
-  ctx: Ctx,
-  id: string,
-  input: RecommendationPatch,
-): Promise<Recommendation> {
-  requireEditor(ctx);
-  const v = parseInput(recommendationPatch, input);
-  if (!uuid.safeParse(id).success) throw notFound('recommendation');
-  return inTransaction(ctx.db, async (tx) => {
+export const updateRecommendation = defineUseCase({
+  name: 'talks.updateRecommendation',
+  kind: 'write',
+  audit: 'talks_recommendation',
+  allow: requireEditor,
+  input: updateRecommendationInput,
+  async run({ ctx, input: v, audit }): Promise<Recommendation> {
+    const { id } = v;
+    const tx = ctx.db;
     const locked = await tx.execute<{ version: number }>(
       sql`SELECT version FROM talks_recommendations WHERE id = ${id} FOR UPDATE`,
     );
@@ -98,10 +108,10 @@ export async function updateRecommendation(
     sets.push(sql`version = version + 1`, sql`updated_at = ${ctx.now.toISOString()}`);
     await tx.execute(sql`UPDATE talks_recommendations SET ${sql.join(sets, sql`, `)} WHERE id = ${id}`);
     const after = (await findRecommendation(tx, ctx, id))!;
-    await audit(tx, ctx, { action: 'update', entity: 'talks_recommendation', entityId: id, before, after });
+    await audit({ action: 'update', entityId: id, before, after });
     return after;
-  });
-}
+  },
+});
 
 export interface SessionOutcomes {
   session: { id: string; title: I18nText; startsAt: string; status: string };
@@ -118,8 +128,16 @@ export interface SessionOutcomes {
  * children), as the actor may see them: 404 when the session is not visible, nothing but the
  * session when only its announcement is.
  */
-export async function listSessionOutcomes(ctx: Ctx, sessionId: string): Promise<SessionOutcomes> {
-  if (!uuid.safeParse(sessionId).success) throw notFound('session');
+export const listSessionOutcomes = defineUseCase({
+  name: 'talks.listSessionOutcomes',
+  kind: 'read',
+  public: true,
+  allow: anyone,
+  input: z.object({ sessionId: uuid }).strict(),
+  run: ({ ctx, input }) => sessionOutcomes(ctx, input.sessionId),
+});
+
+async function sessionOutcomes(ctx: Ctx, sessionId: string): Promise<SessionOutcomes> {
   const vis = await sessionVisibility(ctx.db, ctx.actor, sessionId);
   if (!vis) throw notFound('session');
   const s = await ctx.db.execute<SessionOutcomes['session']>(sql`

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Ctx } from '../../../core/context.ts';
 import { notFound } from '../../../core/errors.ts';
-import type { I18nText } from '../../../core/validation/input.ts';
+import { anyone, defineUseCase } from '../../../core/module/use-case.ts';
+import { type I18nText, uuid } from '../../../core/validation/input.ts';
 import type { ActionStatus } from '../schema.ts';
 import { visibleSessionSql } from '../sessions/visibility.ts';
 import { uuidArray } from './access.ts';
@@ -56,7 +58,16 @@ const order: Record<TimelineEvent['kind'], number> = { made: 0, follow_up: 1, up
  * A recommendation's path from the session that made it, through every update of its actions
  * and the sessions that followed them up, to where it stands now.
  */
-export async function recommendationTimeline(ctx: Ctx, id: string): Promise<RecommendationTimeline> {
+export const recommendationTimeline = defineUseCase({
+  name: 'talks.getRecommendationTimeline',
+  kind: 'read',
+  public: true,
+  allow: anyone,
+  input: z.object({ id: uuid }).strict(),
+  run: ({ ctx, input }) => timelineOf(ctx, input.id),
+});
+
+async function timelineOf(ctx: Ctx, id: string): Promise<RecommendationTimeline> {
   const recommendation = await findRecommendation(ctx.db, ctx, id);
   if (!recommendation) throw notFound('recommendation');
   const s = await ctx.db.execute<{ session: TimelineSession }>(

@@ -1,8 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../../core/context.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
 import { requireScope } from '../../../core/policy/policy.ts';
-import { invalid, isoDate, parseInput, uuid } from '../../../core/validation/input.ts';
+import { invalidField, isoDate, uuid } from '../../../core/validation/input.ts';
 import { actionStatuses, addressees, themes } from '../schema.ts';
 import { uuidArray } from './access.ts';
 import { type Action, actionColumns, actionJoins, decodeCursor, encodeCursor, today } from './rows.ts';
@@ -100,7 +101,7 @@ async function sectionMembers(ctx: Ctx, section: string): Promise<string[]> {
 function after(sort: TrackerSort, dir: 'asc' | 'desc', cursor: string): SQL {
   const [value, id] = decodeCursor(cursor, 2);
   if (!uuid.safeParse(id).success || (value === null && !sortKey[sort].nullable))
-    throw invalid([{ path: 'cursor', code: 'invalid', message: 'invalid cursor' }]);
+    throw invalidField('cursor', 'invalid', 'invalid cursor');
   const k = sortKey[sort];
   const cmp = sql.raw(dir === 'asc' ? '>' : '<');
   const v = sql`${value}::${sql.raw(k.cast)}`;
@@ -117,9 +118,16 @@ function after(sort: TrackerSort, dir: 'asc' | 'desc', cursor: string): SQL {
 }
 
 /** One page of the tracker. */
-export async function listActions(ctx: Ctx, input: TrackerFilters = {}): Promise<TrackerPage> {
-  requireScope(ctx, 'read');
-  const f = parseInput(trackerFilters, input);
+export const listActions = defineUseCase({
+  name: 'talks.listActions',
+  kind: 'read',
+  public: true,
+  allow: (ctx) => requireScope(ctx, 'read'),
+  input: trackerFilters,
+  run: ({ ctx, input }) => trackerPage(ctx, input),
+});
+
+async function trackerPage(ctx: Ctx, f: z.output<typeof trackerFilters>): Promise<TrackerPage> {
   const dir = f.dir ?? defaultDir[f.sort];
   const where = conditions(ctx, f, f.section ? await sectionMembers(ctx, f.section) : null);
   if (f.cursor) where.push(after(f.sort, dir, f.cursor));

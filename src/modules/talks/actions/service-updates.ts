@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
 import type { Ctx } from '../../../core/context.ts';
-import { inTransaction } from '../../../core/db/tx.ts';
+import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
-import { type I18nText, invalid, parseInput, uuid } from '../../../core/validation/input.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
+import { requireActor, requireScope } from '../../../core/policy/policy.ts';
+import { type I18nText, invalidField } from '../../../core/validation/input.ts';
 import type { ActionStatus } from '../schema.ts';
-import { assertSession, jsonb, requireReporter } from './access.ts';
-import { type ActionUpdateInput, actionUpdateInput } from './input.ts';
+import { assertSession, canReport, jsonb } from './access.ts';
+import { addActionUpdateInput } from './input.ts';
 import { lockWithAncestors, type ProgressChange, rollUp } from './rollup.ts';
 import type { Action, ActionUpdate } from './rows.ts';
 import { findAction } from './service-actions.ts';
@@ -39,7 +40,7 @@ export function planChange(
   if (status) assertTransition(current.status, status);
   let progress = req.progress;
   if (progress !== undefined && current.hasChildren && progress !== current.progress) {
-    throw invalid([{ path: 'progress', code: 'rolled_up', message: 'rolled up from sub-actions' }]);
+    throw invalidField('progress', 'rolled_up', 'rolled up from sub-actions');
   }
   if (progress === undefined && status === 'done' && !current.hasChildren) progress = 100;
   const changedProgress = progress !== undefined && progress !== current.progress && !current.hasChildren;
@@ -54,22 +55,31 @@ export function planChange(
 export const changesSomething = (c: PlannedChange) => c.statusTo !== null || c.progressTo !== null;
 
 /**
- * Report progress on an action: staff, or a member of the responsible organisation. The update
- * is kept as written (never edited); the action's status and progress follow it, and its
- * parents' progress is recomputed in the same transaction.
+ * Report progress on an action: staff, or a member of the responsible organisation (checked
+ * against the action, once it is read). The update is kept as written (never edited); the
+ * action's status and progress follow it, and its parents' progress is recomputed in the same
+ * transaction.
  */
-export async function addActionUpdate(
-  ctx: Ctx,
-  actionId: string,
-  input: ActionUpdateInput,
-): Promise<{ update: ActionUpdate; action: Action; rolledUp: ProgressChange[] }> {
-  const v = parseInput(actionUpdateInput, input);
-  if (!uuid.safeParse(actionId).success) throw notFound('action');
-  return inTransaction(ctx.db, async (tx) => {
-    await lockWithAncestors(tx, [actionId]);
-    const action = await findAction(tx, ctx, actionId);
+export const addActionUpdate = defineUseCase({
+  name: 'talks.addActionUpdate',
+  kind: 'write',
+  audit: 'talks_action_update',
+  allow: (ctx) => {
+    requireActor(ctx);
+    requireScope(ctx, 'write');
+  },
+  input: addActionUpdateInput,
+  async run({
+    ctx,
+    input: v,
+    audit,
+  }): Promise<{ update: ActionUpdate; action: Action; rolledUp: ProgressChange[] }> {
+    const tx = ctx.db;
+    await lockWithAncestors(tx, [v.actionId]);
+    const action = await findAction(tx, ctx, v.actionId);
     if (!action) throw notFound('action');
-    requireReporter(ctx, action.responsibleOrgId);
+    if (!canReport(ctx.actor, action.responsibleOrgId))
+      throw new AppError('forbidden', { reason: 'not_responsible' });
     const plan = planChange(
       { status: action.status, progress: action.progress, hasChildren: action.childCount > 0 },
       { status: v.status, progress: v.progress },
@@ -77,7 +87,7 @@ export async function addActionUpdate(
     const note: I18nText | null =
       typeof v.note === 'string' ? (v.note ? { [ctx.locale]: v.note } : null) : (v.note ?? null);
     if (!changesSomething(plan) && !note && !v.evidenceUrl) {
-      throw invalid([{ path: 'status', code: 'empty_update', message: 'nothing to record' }]);
+      throw invalidField('status', 'empty_update', 'nothing to record');
     }
     await assertSession(tx, v.sessionId, 'sessionId');
     const update = await recordUpdate(tx, ctx, action.id, plan, {
@@ -89,23 +99,22 @@ export async function addActionUpdate(
     });
     const rolledUp = changesSomething(plan) ? await rollUp(tx, [action.id], ctx.now) : [];
     const after = (await findAction(tx, ctx, action.id))!;
-    await audit(tx, ctx, {
+    await audit({
       action: 'create',
-      entity: 'talks_action_update',
       entityId: update.id,
       before: { status: action.status, progress: action.progress },
       after: { ...update, rolledUp },
     });
     return { update, action: after, rolledUp };
-  });
-}
+  },
+});
 
 /**
  * Write one update row and apply it to its action (locked by the caller). A follow-up session
  * named by the update becomes the action's follow-up session when it has none yet.
  */
 export async function recordUpdate(
-  tx: Parameters<Parameters<typeof inTransaction>[1]>[0],
+  tx: DbOrTx,
   ctx: Ctx,
   actionId: string,
   plan: PlannedChange,

@@ -32,7 +32,8 @@ describe('tracker and recommendation timeline', () => {
     first = await session(t, { title: 'First', startsAt: '2022-04-01T10:00:00Z' });
     followUp = await session(t, { title: 'Second', startsAt: '2022-10-01T10:00:00Z' });
     draft = await session(t, { title: 'Draft', status: 'draft', startsAt: '2022-11-01T10:00:00Z' });
-    const rec = await createRecommendation(ctx, first, {
+    const rec = await createRecommendation(ctx, {
+      sessionId: first,
       text: { en: 'Welcome **displaced people**' },
       sourceOrgIds: [outside],
       addressees: ['lrgs'],
@@ -41,7 +42,7 @@ describe('tracker and recommendation timeline', () => {
     recId = rec.id;
     const add = async (
       key: string,
-      body: Omit<Parameters<typeof createAction>[1], 'sessionId'>,
+      body: Omit<NonNullable<Parameters<typeof createAction>[1]>, 'sessionId'>,
       sessionId = first,
     ) => {
       ids[key] = (await createAction(ctx, { sessionId, ...body })).id;
@@ -87,7 +88,8 @@ describe('tracker and recommendation timeline', () => {
       parentId: ids.member,
       dueOn: '2099-06-01',
     });
-    const u = (id: string, body: Parameters<typeof addActionUpdate>[2]) => addActionUpdate(ctx, id, body);
+    const u = (id: string, body: Omit<NonNullable<Parameters<typeof addActionUpdate>[1]>, 'actionId'>) =>
+      addActionUpdate(ctx, { ...body, actionId: id });
     await u(ids.memberDone, { status: 'accepted', happenedOn: '2020-01-10' });
     await u(ids.memberDone, { status: 'in_progress', happenedOn: '2020-01-11' });
     await u(ids.memberDone, { status: 'done', happenedOn: '2020-01-20' });
