@@ -6,6 +6,7 @@ import type { AppServices } from '../../core/http/types.ts';
 import { invalidField } from '../../core/validation/input.ts';
 import { accountKinds, approvalStatuses, transactionKinds } from './schema.ts';
 import { approveDisbursement, listApprovals, rejectDisbursement } from './service-approvals.ts';
+import { getTransaction, listTransactions } from './service-ledger.ts';
 import {
   commitGrant,
   disburseGrant,
@@ -16,7 +17,7 @@ import {
   refundContribution,
   reverseTransaction,
 } from './service-postings.ts';
-import { accountStatement, fundSummary, getTransaction, listTransactions } from './service-reports.ts';
+import { accountStatement, fundSummary } from './service-reports.ts';
 
 const tags = ['fund'];
 const errorResponse = z.object({
@@ -211,8 +212,7 @@ export async function fundApi(fastify: FastifyInstance, _services: AppServices):
         response: { 200: summary, ...errors },
       },
     },
-    async (request, reply) =>
-      cachedJson(request, reply, () => fundSummary(request.ctx(), request.query.currency?.toUpperCase())),
+    async (request, reply) => cachedJson(request, reply, () => fundSummary(request.ctx(), request.query)),
   );
 
   app.get(
@@ -248,7 +248,7 @@ export async function fundApi(fastify: FastifyInstance, _services: AppServices):
         response: { 200: transaction, ...errors },
       },
     },
-    async (request) => getTransaction(request.ctx(), request.params.id),
+    async (request) => getTransaction(request.ctx(), request.params),
   );
 
   app.get(
@@ -269,12 +269,7 @@ export async function fundApi(fastify: FastifyInstance, _services: AppServices):
         response: { 200: statement, ...errors },
       },
     },
-    async (request) =>
-      accountStatement(
-        request.ctx(),
-        request.params.id,
-        request.query.month ?? new Date().toISOString().slice(0, 7),
-      ),
+    async (request) => accountStatement(request.ctx(), { id: request.params.id, month: request.query.month }),
   );
 
   const posting = <B extends z.ZodType>(

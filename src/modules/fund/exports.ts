@@ -3,9 +3,10 @@ import { stringify } from 'csv-stringify/sync';
 import { sql } from 'drizzle-orm';
 import { createCB } from 'xmlbuilder2';
 import type { Ctx } from '../../core/context.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import { toMajorString } from './currencies.ts';
 import type { TransactionKind } from './schema.ts';
-import { type LedgerTransaction, listTransactions } from './service-reports.ts';
+import { type LedgerTransaction, listTransactions } from './service-ledger.ts';
 
 /**
  * Open data of the fund: every transaction, oldest first, streamed page by page (a ledger of a
@@ -175,7 +176,7 @@ export function iatiXml(ctx: Ctx, now: Date): Readable {
       const settings = await iatiSettings(ctx);
       const parties = await ctx.db.execute<{ id: string; name: string; kind: string; role: string }>(sql`
         SELECT DISTINCT o.id, o.name, o.kind, CASE WHEN a.kind IN ('contributor', 'pledge') THEN '1' ELSE '4' END AS role
-        FROM fund_accounts a JOIN organisations o ON o.id = a.org_id
+        FROM fund_accounts a ${joinOrganisation('o', sql`a.org_id`, { inner: true })}
         WHERE a.kind IN ('contributor', 'pledge', 'grant', 'disbursed')
         ORDER BY role, o.name`);
       const first = await ctx.db.execute<{ d: string | null; currency: string | null }>(sql`

@@ -5,9 +5,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { adminActor } from '../../../test/support/auth.ts';
+import { makeOrganisation } from '../../../test/support/factories.ts';
 import type { Actor } from '../../core/context.ts';
-import { createOrganisation } from '../directory/service.ts';
 import { ledgerColumns } from './exports.ts';
 import {
   commitGrant,
@@ -45,14 +44,13 @@ describe('fund exports', () => {
   let xml: string;
   beforeAll(async () => {
     t = await createTestApp();
-    const admin = t.ctx(adminActor());
-    const donor = (await createOrganisation(admin, { kind: 'city', names: { en: 'Utrecht' }, country: 'NL' }))
+    const donor = (await makeOrganisation(t.database.db, { kind: 'city', name: 'Utrecht', country: 'NL' }))
       .id;
     const assoc = (
-      await createOrganisation(admin, { kind: 'lg_association', names: { en: 'VNG' }, country: 'NL' })
+      await makeOrganisation(t.database.db, { kind: 'lg_association', name: 'VNG', country: 'NL' })
     ).id;
     const city = (
-      await createOrganisation(admin, { kind: 'city', names: { en: 'Irpin & <Bucha>' }, country: 'UA' })
+      await makeOrganisation(t.database.db, { kind: 'city', name: 'Irpin & <Bucha>', country: 'UA' })
     ).id;
     const c = t.ctx(treasurer);
     let n = 0;

@@ -2,6 +2,20 @@ import { defineModule } from '../../core/module/manifest.ts';
 import { registerLedgerCommands } from './cli.ts';
 import { fundConfig } from './config.ts';
 import { fundRoutes } from './routes.ts';
+import { approveDisbursement, listApprovals, rejectDisbursement } from './service-approvals.ts';
+import { organisationChoices } from './service-choices.ts';
+import { findReversal, getTransaction, listTransactions } from './service-ledger.ts';
+import {
+  commitGrant,
+  disburseGrant,
+  recordContribution,
+  recordExpenditure,
+  recordFee,
+  recordPledge,
+  refundContribution,
+  reverseTransaction,
+} from './service-postings.ts';
+import { accountStatement, fundSummary } from './service-reports.ts';
 
 export const auditEntities = ['fund_transaction', 'fund_approval'] as const;
 
@@ -12,14 +26,10 @@ export const fundErrors = {
 } as const;
 export const fundRoles = ['treasurer'] as const;
 
-declare module '../../core/audit/entities.ts' {
-  interface ModuleAuditEntities extends Record<(typeof auditEntities)[number], true> {}
-}
-declare module '../../core/errors.ts' {
-  interface ModuleErrorCodes extends Record<keyof typeof fundErrors, true> {}
-}
-declare module '../../core/policy/roles.ts' {
-  interface ModuleRoles extends Record<(typeof fundRoles)[number], true> {}
+declare module '../../core/module/parts.ts' {
+  interface Parts {
+    fund: { errors: typeof fundErrors; roles: typeof fundRoles; auditEntities: typeof auditEntities };
+  }
 }
 
 /** The Solidarity Fund: ledger, public accounts, treasurer pages, exports. */
@@ -34,4 +44,23 @@ export const fundModule = defineModule({
   config: fundConfig,
   commands: registerLedgerCommands,
   auditEntities,
+  useCases: [
+    recordContribution,
+    recordPledge,
+    commitGrant,
+    disburseGrant,
+    recordExpenditure,
+    recordFee,
+    refundContribution,
+    reverseTransaction,
+    approveDisbursement,
+    rejectDisbursement,
+    fundSummary,
+    listTransactions,
+    getTransaction,
+    findReversal,
+    accountStatement,
+    listApprovals,
+    organisationChoices,
+  ],
 });

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { adminActor, loginAs, postForm, type SignedIn } from '../../../test/support/auth.ts';
-import { createOrganisation } from '../directory/service.ts';
+import { loginAs, postForm, type SignedIn } from '../../../test/support/auth.ts';
+import { makeOrganisation } from '../../../test/support/factories.ts';
 
 const keyOf = (html: string) => /name="idempotencyKey" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
@@ -14,9 +14,8 @@ describe('fund pages', () => {
   let second: SignedIn;
   beforeAll(async () => {
     t = await createTestApp({ env: { FUND_APPROVAL_THRESHOLD_MINOR: '100000' } });
-    const admin = t.ctx(adminActor());
-    donor = (await createOrganisation(admin, { kind: 'city', names: { en: 'Barcelona' }, country: 'ES' })).id;
-    city = (await createOrganisation(admin, { kind: 'city', names: { en: 'Bucha' }, country: 'UA' })).id;
+    donor = (await makeOrganisation(t.database.db, { kind: 'city', name: 'Barcelona', country: 'ES' })).id;
+    city = (await makeOrganisation(t.database.db, { kind: 'city', name: 'Bucha', country: 'UA' })).id;
     first = await loginAs(t, { role: 'treasurer', name: 'First Treasurer' });
     second = await loginAs(t, { role: 'treasurer', name: 'Second Treasurer' });
   });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cachedPage } from '../../core/cache/cached.ts';
 import type { Ctx } from '../../core/context.ts';
@@ -12,6 +11,8 @@ import { type FieldError, invalidField } from '../../core/validation/input.ts';
 import { formatMoney, isCurrency, parseMajor } from './currencies.ts';
 import { transactionKinds } from './schema.ts';
 import { approveDisbursement, listApprovals, rejectDisbursement } from './service-approvals.ts';
+import { organisationChoices } from './service-choices.ts';
+import { findReversal, getTransaction, listTransactions } from './service-ledger.ts';
 import {
   commitGrant,
   disburseGrant,
@@ -24,11 +25,10 @@ import {
   reverseTransaction,
   TREASURY,
 } from './service-postings.ts';
-import { accountStatement, fundSummary, getTransaction, listTransactions } from './service-reports.ts';
+import { accountStatement, fundSummary } from './service-reports.ts';
 import { FundPage, StatementPage, TransactionsTable } from './views/public.tsx';
 import {
   ApprovalsPage,
-  type Choice,
   type FieldErrors,
   type FormValues,
   formFields,
@@ -62,25 +62,6 @@ const errorMessage = (request: FastifyRequest, e: AppError) => {
       })
     : t(request.locale, `errors.${e.code}`);
 };
-
-/**
- * Organisations a treasurer may pick: those the fund already knows, the network's members, and
- * those matching the search. The directory may hold 135,000 cities, so never all of them.
- */
-async function organisationChoices(ctx: Ctx, q: string, selected: string[]): Promise<Choice[]> {
-  const term = q.trim().slice(0, 200);
-  const ids = selected.filter((s) => UUID.test(s));
-  const r = await ctx.db.execute<{ id: string; name: string }>(sql`
-    SELECT id, name FROM organisations o
-    WHERE o.archived_at IS NULL AND (
-      o.id IN (SELECT org_id FROM fund_accounts WHERE org_id IS NOT NULL)
-      OR o.id IN (SELECT member_id FROM memberships WHERE status = 'active')
-      OR o.id = ANY(${sql.param(ids)}::uuid[])
-      ${term ? sql`OR o.search_text LIKE '%' || lower(f_unaccent(${term})) || '%'` : sql``}
-    )
-    ORDER BY o.name, o.id LIMIT 500`);
-  return r.rows;
-}
 
 /** The use case's input from a form: amounts typed in major units, converted to minor units here. */
 function inputOf(form: PostingForm, v: FormValues): { input: Record<string, unknown>; errors: FieldErrors } {
@@ -155,7 +136,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
     return cachedPage(request, reply, async () => {
       const ctx = request.ctx();
       const [summary, recent] = await Promise.all([
-        fundSummary(ctx, currency || undefined),
+        fundSummary(ctx, { currency: currency || undefined }),
         listTransactions(ctx, { limit: 10 }),
       ]);
       return renderPage(request, {
@@ -208,10 +189,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
     const { id } = request.params as { id: string };
     if (!UUID.test(id)) throw new AppError('not_found');
     const ctx = request.ctx();
-    const tx = await getTransaction(ctx, id);
-    const reversed = await ctx.db.execute<{ id: string }>(
-      sql`SELECT id FROM fund_transactions WHERE reversal_of = ${id}`,
-    );
+    const [tx, reversedBy] = await Promise.all([getTransaction(ctx, { id }), findReversal(ctx, { id })]);
     return renderPage(request, {
       title: t(request.locale, 'fund.transaction.title', {
         seq: tx.seq,
@@ -222,7 +200,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
         <TransactionPage
           request={request}
           tx={tx}
-          reversedBy={reversed.rows[0]?.id ?? null}
+          reversedBy={reversedBy}
           canReverse={hasAnyRole(request.actor, TREASURY)}
           idempotencyKey={randomUUID()}
           message={message}
@@ -259,11 +237,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
     if (month && !MONTH.test(month)) throw invalidField('month', 'invalid_month');
     html(reply);
     return cachedPage(request, reply, async () => {
-      const statement = await accountStatement(
-        request.ctx(),
-        id,
-        month || new Date().toISOString().slice(0, 7),
-      );
+      const statement = await accountStatement(request.ctx(), { id, month: month || undefined });
       return renderPage(request, {
         title: t(request.locale, 'fund.statement.short', { month: statement.month }),
         children: <StatementPage request={request} statement={statement} />,
@@ -338,7 +312,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
     const q = str((request.query as Query)?.q);
     const choices =
       formFields[form].org || formFields[form].supplier
-        ? await organisationChoices(request.ctx(), q, [values.org ?? '', values.supplier ?? ''])
+        ? await organisationChoices(request.ctx(), { q, selected: [values.org ?? '', values.supplier ?? ''] })
         : [];
     return renderPage(request, {
       title: t(request.locale, `fund.forms.${form}.title`),

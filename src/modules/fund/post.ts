@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { audit } from '../../core/audit/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Db } from '../../core/db/pool.ts';
 import type { DbOrTx, Tx } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
+import type { UseCaseRun } from '../../core/module/use-case.ts';
 import { type AccountRef, accountKey, ensureAccounts } from './accounts.ts';
 import { GENESIS, transactionBody } from './hash.ts';
 import type { TransactionKind } from './schema.ts';
@@ -39,6 +39,9 @@ export interface Posted {
   replay: boolean;
 }
 
+/** The use case's `uc.audit`: each posting records its event in the posting's own transaction. */
+export type RecordAudit = UseCaseRun<unknown>['audit'];
+
 const CHAIN_HEAD = 1;
 
 /** The PostgreSQL error code behind a driver (or Drizzle-wrapped) error. */
@@ -49,8 +52,8 @@ export function pgCode(e: unknown): { code?: string; constraint?: string } {
 }
 
 /**
- * Serialise requests carrying the same key. Callers that may run before the audit lock (the
- * approvals) take it; inside a posting, the audit lock already orders everything.
+ * Serialise requests carrying the same key. Callers that read under the key before posting (the
+ * approvals, the reversals) take it first; a posting takes it again in its own savepoint.
  */
 export async function lockIdempotencyKey(db: DbOrTx, key: string): Promise<void> {
   await db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`fund:${key}`}, 0))`);
@@ -84,27 +87,27 @@ class Replay {
 }
 
 /**
- * Post one balanced transaction: the one way money moves in the ledger.
- * - With `outer` (the aid centre allocating and committing at once): inside the caller's
- *   transaction, in a savepoint, so that a refusal leaves the caller's transaction usable.
- * - With `ctx.db` a transaction: inside it (reversals, approvals).
+ * Post one balanced transaction: the one way money moves in the ledger. `record` writes its audit
+ * event, in the posting's transaction.
+ * - With `ctx.db` a transaction (reversals, approvals, the aid centre allocating and committing at
+ *   once): inside it, in a savepoint, so that a refusal leaves the caller's transaction usable.
  * - Otherwise the posting joins the process's next group commit (see PostingQueue).
  */
-export async function postTransaction(ctx: Ctx, p: Posting, outer?: Tx): Promise<Posted> {
+export async function postTransaction(ctx: Ctx, p: Posting, record: RecordAudit): Promise<Posted> {
   const refs = p.lines.map((l) => l.account);
-  if (!outer && !isTx(ctx.db)) {
+  if (!isTx(ctx.db)) {
     const ids = await knownAccounts(ctx.db as Db, refs).catch(async (e) => {
       throw await mapError(e, ctx.db, p, new Map());
     });
-    return queueOf(ctx.db as Db).post(ctx, p, ids);
+    return queueOf(ctx.db as Db).post(ctx, p, ids, record);
   }
-  const db = outer ?? (ctx.db as Tx);
+  const db = ctx.db as Tx;
   let ids = new Map<string, string>();
   try {
     // Accounts are opened in the savepoint too: an unknown organisation leaves the caller's transaction usable.
     return await db.transaction(async (sp) => {
       ids = await ensureAccounts(sp, refs);
-      return postIn(sp, ctx, p, ids);
+      return postIn(sp, ctx, p, ids, record);
     });
   } catch (e) {
     if (e instanceof Replay) return { ...e.found, replay: true };
@@ -126,17 +129,22 @@ async function knownAccounts(db: Db, refs: AccountRef[]): Promise<Map<string, st
   return known;
 }
 
-const isTx = (db: DbOrTx) => typeof (db as { rollback?: unknown }).rollback === 'function';
+export const isTx = (db: DbOrTx) => typeof (db as { rollback?: unknown }).rollback === 'function';
 
 /**
- * The steps of a posting, in its own savepoint: the audit event first (its lock orders every
- * change of the platform, so the postings of all processes chain one after another and a caller
- * that already audited cannot deadlock with us), the idempotency key, then one statement that
- * takes the chain head, hashes (sha256 in PostgreSQL, of the previous hash, the place and the
- * canonical text computed here), inserts the transaction and its lines, and updates the balances
- * — whose CHECK constraint refuses any protected balance below zero — and the monthly totals.
+ * The steps of a posting, in its own savepoint: the audit event (undone with the savepoint when
+ * the key turns out to be used already), the idempotency key, then one statement that takes the
+ * chain head, hashes (sha256 in PostgreSQL, of the previous hash, the place and the canonical text
+ * computed here), inserts the transaction and its lines, and updates the balances — whose CHECK
+ * constraint refuses any protected balance below zero — and the monthly totals.
  */
-async function postIn(tx: Tx, ctx: Ctx, p: Posting, ids: Map<string, string>): Promise<Posted> {
+async function postIn(
+  tx: Tx,
+  ctx: Ctx,
+  p: Posting,
+  ids: Map<string, string>,
+  record: RecordAudit,
+): Promise<Posted> {
   const id = randomUUID();
   const postedAt = ctx.now.toISOString();
   const lines = p.lines.map((l) => ({
@@ -144,19 +152,22 @@ async function postIn(tx: Tx, ctx: Ctx, p: Posting, ids: Map<string, string>): P
     currency: l.account.currency,
     amount: l.amount,
   }));
-  await audit(tx, ctx, {
-    action: 'create',
-    entity: 'fund.transaction',
-    entityId: id,
-    after: {
-      kind: p.kind,
-      idempotencyKey: p.idempotencyKey,
-      memo: p.memo ?? null,
-      reversalOf: p.reversalOf ?? null,
-      approvedBy: p.approvedBy ?? null,
-      lines,
+  await record(
+    {
+      action: 'create',
+      entity: 'fund_transaction',
+      entityId: id,
+      after: {
+        kind: p.kind,
+        idempotencyKey: p.idempotencyKey,
+        memo: p.memo ?? null,
+        reversalOf: p.reversalOf ?? null,
+        approvedBy: p.approvedBy ?? null,
+        lines,
+      },
     },
-  });
+    tx,
+  );
   const found = await tx.execute<{ id: string; seq: number; request_hash: string }>(sql`
     SELECT t.id, t.seq, t.request_hash
     FROM (SELECT pg_advisory_xact_lock(hashtextextended(${`fund:${p.idempotencyKey}`}, 0))) k
@@ -286,6 +297,7 @@ interface Job {
   ctx: Ctx;
   p: Posting;
   ids: Map<string, string>;
+  record: RecordAudit;
   resolve: (r: Posted) => void;
   reject: (e: unknown) => void;
 }
@@ -302,9 +314,9 @@ class PostingQueue {
   private running = false;
   constructor(private readonly db: Db) {}
 
-  post(ctx: Ctx, p: Posting, ids: Map<string, string>): Promise<Posted> {
+  post(ctx: Ctx, p: Posting, ids: Map<string, string>, record: RecordAudit): Promise<Posted> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ ctx, p, ids, resolve, reject });
+      this.waiting.push({ ctx, p, ids, record, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
@@ -320,7 +332,9 @@ class PostingQueue {
             for (const job of batch) {
               try {
                 outcomes.push({
-                  ok: await tx.transaction((sp) => postIn(sp, { ...job.ctx, db: tx }, job.p, job.ids)),
+                  ok: await tx.transaction((sp) =>
+                    postIn(sp, { ...job.ctx, db: tx }, job.p, job.ids, job.record),
+                  ),
                 });
               } catch (e) {
                 if (e instanceof Replay) outcomes.push({ ok: { ...e.found, replay: true } });

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { adminActor } from '../../../test/support/auth.ts';
+import { makeOrganisation } from '../../../test/support/factories.ts';
 import type { Actor } from '../../core/context.ts';
-import { createOrganisation } from '../directory/service.ts';
+import { inTransaction } from '../../core/db/tx.ts';
 import { fundConfig } from './config.ts';
 import { approveDisbursement, rejectDisbursement } from './service-approvals.ts';
 import {
@@ -37,9 +37,8 @@ describe('fund postings', () => {
   const T2 = treasurer();
   beforeAll(async () => {
     t = await createTestApp();
-    const admin = t.ctx(adminActor());
-    donor = (await createOrganisation(admin, { kind: 'city', names: { en: 'Barcelona' }, country: 'ES' })).id;
-    city = (await createOrganisation(admin, { kind: 'city', names: { en: 'Irpin' }, country: 'UA' })).id;
+    donor = (await makeOrganisation(t.database.db, { kind: 'city', name: 'Barcelona', country: 'ES' })).id;
+    city = (await makeOrganisation(t.database.db, { kind: 'city', name: 'Irpin', country: 'UA' })).id;
   });
   afterAll(async () => t.close());
 
@@ -159,18 +158,18 @@ describe('fund postings', () => {
     expect(asked.status).toBe('pending_approval');
     expect(await disburseGrant(t.ctx(T1), input)).toEqual(asked);
     expect(await fundBalanceFor(t.database.db, city, 'EUR')).toBe(150_00);
-    await expect(approveDisbursement(t.ctx(T1), { approvalId: asked.approvalId })).rejects.toMatchObject({
+    await expect(approveDisbursement(t.ctx(T1), { approvalId: asked.approvalId! })).rejects.toMatchObject({
       code: 'second_approver_required',
     });
-    const ok = await approveDisbursement(t.ctx(T2), { approvalId: asked.approvalId });
+    const ok = await approveDisbursement(t.ctx(T2), { approvalId: asked.approvalId! });
     expect(await disburseGrant(t.ctx(T1), input)).toEqual({
       transactionId: ok.transactionId,
       status: 'posted',
     });
     expect(await fundBalanceFor(t.database.db, city, 'EUR')).toBe(90_00);
     const other = await disburseGrant(t.ctx(T1), { ...input, idempotencyKey: key() });
-    await rejectDisbursement(t.ctx(T2), { approvalId: other.approvalId });
-    await expect(approveDisbursement(t.ctx(T2), { approvalId: other.approvalId })).rejects.toMatchObject({
+    await rejectDisbursement(t.ctx(T2), { approvalId: other.approvalId! });
+    await expect(approveDisbursement(t.ctx(T2), { approvalId: other.approvalId! })).rejects.toMatchObject({
       code: 'invalid_transition',
     });
     fundConfig.set({ FUND_APPROVAL_THRESHOLD_MINOR: 1_000_000 });
@@ -216,6 +215,29 @@ describe('fund postings', () => {
     await expect(recordContribution(t.ctx(null), good)).rejects.toMatchObject({ code: 'unauthenticated' });
     const member: Actor = { ...T1, roles: [{ role: 'member', scopeOrgId: null }] };
     await expect(recordContribution(t.ctx(member), good)).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await verifyLedger(t.database.db)).ok).toBe(true);
+  });
+
+  it("posts a grant in the caller's transaction: a refusal leaves it usable, and it rolls back with it", async () => {
+    const c = t.ctx(T1);
+    const k = key();
+    const input = { communityOrgId: city, amountMinor: 1_00, currency: 'EUR', idempotencyKey: k };
+    const count = async (q: ReturnType<typeof sql>) =>
+      (await t.database.db.execute<{ n: number }>(q)).rows[0].n;
+    const posted = sql`SELECT count(*)::int AS n FROM fund_transactions WHERE idempotency_key = ${k}`;
+    const audited = sql`SELECT count(*)::int AS n FROM audit_events
+      WHERE entity = 'fund_transaction' AND after->>'idempotencyKey' = ${k}`;
+    await expect(
+      inTransaction(t.database.db, async (tx) => {
+        const over = { ...input, amountMinor: 1_000_000_00, idempotencyKey: key() };
+        await expect(commitGrant(c, over, tx)).rejects.toMatchObject({ code: 'insufficient_funds' });
+        await commitGrant(c, input, tx);
+        throw new Error('the caller fails');
+      }),
+    ).rejects.toThrow('the caller fails');
+    expect([await count(posted), await count(audited)]).toEqual([0, 0]);
+    await inTransaction(t.database.db, (tx) => commitGrant(c, input, tx));
+    expect([await count(posted), await count(audited)]).toEqual([1, 1]);
     expect((await verifyLedger(t.database.db)).ok).toBe(true);
   });
 });

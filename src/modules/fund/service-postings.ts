@@ -1,17 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../core/audit/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { DbOrTx, Tx } from '../../core/db/tx.ts';
 import { inTransaction } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
-import { requireRole, requireScope } from '../../core/policy/policy.ts';
+import { defineUseCase, type UseCase, type UseCaseRun } from '../../core/module/use-case.ts';
+import { requireActor, requireRole, requireScope } from '../../core/policy/policy.ts';
 import type { Role } from '../../core/policy/roles.ts';
-import { parseInput } from '../../core/validation/input.ts';
 import { type AccountRef, grant, pool } from './accounts.ts';
 import { fundConfig } from './config.ts';
 import { minorDigits } from './currencies.ts';
 import { requestHash } from './hash.ts';
-import { findPosted, lockIdempotencyKey, type PostingLine, pgCode, postTransaction } from './post.ts';
+import { findPosted, isTx, lockIdempotencyKey, type PostingLine, pgCode, postTransaction } from './post.ts';
 import type { TransactionKind } from './schema.ts';
 import {
   contributionInput,
@@ -28,18 +27,16 @@ import {
 export const TREASURY: Role[] = ['treasurer', 'admin'];
 export const GRANT_MAKERS: Role[] = ['treasurer', 'admin', 'secretariat', 'aid_coordinator'];
 
-/** Set from the configuration when the routes are registered (FUND_APPROVAL_THRESHOLD_MINOR). */
-
 export interface PostResult {
   transactionId: string;
   status: 'posted';
 }
 
-function authorise(ctx: Ctx, roles: Role[]) {
-  const actor = requireRole(ctx, roles);
+/** `allow` of the fund's writes: one of the roles, and a token (if any) that may write. */
+export const writersOf = (roles: Role[]) => (ctx: Ctx) => {
+  requireRole(ctx, roles);
   requireScope(ctx, 'write');
-  return actor;
-}
+};
 
 const ref = (kind: AccountRef['kind'], orgId: string | null, currency: string): AccountRef => ({
   kind,
@@ -51,62 +48,97 @@ const pair = (from: AccountRef, to: AccountRef, amount: number): PostingLine[] =
   { account: to, amount },
 ];
 
+/**
+ * A posting use case: the body posts through the group commit (post.ts), which opens its own
+ * transactions and writes each posting's audit event in the posting's transaction.
+ */
+const posting = {
+  kind: 'write',
+  audit: 'fund_transaction',
+  ownTransaction: true,
+} as const;
+
 /** Money received from a contributor; when it came in another currency, the conversion and its rate. */
-export async function recordContribution(ctx: Ctx, input: unknown): Promise<PostResult> {
-  authorise(ctx, TREASURY);
-  const v = parseInput(contributionInput, input);
-  const lines = v.convertedTo
-    ? [
-        ...pair(
-          ref('contributor', v.contributorOrgId, v.currency),
-          ref('fx', null, v.currency),
-          v.amountMinor,
-        ),
-        ...pair(
-          ref('fx', null, v.convertedTo.currency),
-          pool(v.convertedTo.currency),
-          v.convertedTo.amountMinor,
-        ),
-      ]
-    : pair(ref('contributor', v.contributorOrgId, v.currency), pool(v.currency), v.amountMinor);
-  return post(ctx, 'contribution', v, lines, {
-    providerOrgId: v.contributorOrgId,
-    valueDate: v.valueDate,
-    ...(v.convertedTo
-      ? {
-          fxCurrency: v.convertedTo.currency,
-          fxRate: rate(v.amountMinor, v.currency, v.convertedTo.amountMinor, v.convertedTo.currency),
-        }
-      : {}),
-  });
-}
+export const recordContribution = defineUseCase({
+  ...posting,
+  name: 'fund.recordContribution',
+  allow: writersOf(TREASURY),
+  input: contributionInput,
+  run: async (uc) => {
+    const v = uc.input;
+    const lines = v.convertedTo
+      ? [
+          ...pair(
+            ref('contributor', v.contributorOrgId, v.currency),
+            ref('fx', null, v.currency),
+            v.amountMinor,
+          ),
+          ...pair(
+            ref('fx', null, v.convertedTo.currency),
+            pool(v.convertedTo.currency),
+            v.convertedTo.amountMinor,
+          ),
+        ]
+      : pair(ref('contributor', v.contributorOrgId, v.currency), pool(v.currency), v.amountMinor);
+    return post(uc, 'contribution', lines, {
+      providerOrgId: v.contributorOrgId,
+      valueDate: v.valueDate,
+      ...(v.convertedTo
+        ? {
+            fxCurrency: v.convertedTo.currency,
+            fxRate: rate(v.amountMinor, v.currency, v.convertedTo.amountMinor, v.convertedTo.currency),
+          }
+        : {}),
+    });
+  },
+});
 
 /** A promise of money: recorded and shown, never counted as funds (memorandum accounts). */
-export async function recordPledge(ctx: Ctx, input: unknown): Promise<PostResult> {
-  authorise(ctx, TREASURY);
-  const v = parseInput(pledgeInput, input);
-  const lines = pair(
-    ref('pledge', v.contributorOrgId, v.currency),
-    ref('pledges', null, v.currency),
-    v.amountMinor,
-  );
-  return post(ctx, 'pledge', v, lines, { providerOrgId: v.contributorOrgId, valueDate: v.valueDate });
-}
+export const recordPledge = defineUseCase({
+  ...posting,
+  name: 'fund.recordPledge',
+  allow: writersOf(TREASURY),
+  input: pledgeInput,
+  run: async (uc) => {
+    const v = uc.input;
+    const lines = pair(
+      ref('pledge', v.contributorOrgId, v.currency),
+      ref('pledges', null, v.currency),
+      v.amountMinor,
+    );
+    return post(uc, 'pledge', lines, { providerOrgId: v.contributorOrgId, valueDate: v.valueDate });
+  },
+});
 
 /**
- * Commit money of the pool to a community's grant. `insufficient_funds` when the pool cannot
- * cover it. With `tx`, inside the caller's transaction (in a savepoint: a refusal leaves the
- * caller's transaction usable). Call it before any `audit()` of that transaction.
+ * The aid centre calls the grant use cases inside its own transaction: with `tx`, the posting
+ * is made in a savepoint of it (a refusal leaves the caller's transaction usable, and the posting
+ * rolls back with the caller's), exactly as with a `ctx` whose `db` is `tx`.
  */
-export async function commitGrant(
-  ctx: Ctx,
-  input: GrantInput,
-  tx?: Tx,
-): Promise<{ transactionId: string; status: 'posted' }> {
-  authorise(ctx, GRANT_MAKERS);
-  const v = parseInput(grantInput, input);
-  const lines = pair(pool(v.currency), grant(v.communityOrgId, v.currency), v.amountMinor);
-  return post(ctx, 'grant_commitment', v, lines, { receiverOrgId: v.communityOrgId, needId: v.needId }, tx);
+function inCallersTransaction<O>(uc: UseCase<typeof grantInput, O>) {
+  const call = (ctx: Ctx, input: GrantInput, tx?: Tx) => uc(tx ? { ...ctx, db: tx } : ctx, input);
+  return Object.assign(call, { spec: uc.spec });
+}
+
+/** Commit money of the pool to a community's grant. `insufficient_funds` when the pool cannot cover it. */
+export const commitGrant = inCallersTransaction(
+  defineUseCase({
+    ...posting,
+    name: 'fund.commitGrant',
+    allow: writersOf(GRANT_MAKERS),
+    input: grantInput,
+    run: async (uc): Promise<PostResult> => {
+      const v = uc.input;
+      const lines = pair(pool(v.currency), grant(v.communityOrgId, v.currency), v.amountMinor);
+      return post(uc, 'grant_commitment', lines, { receiverOrgId: v.communityOrgId, needId: v.needId });
+    },
+  }),
+);
+
+export interface DisburseResult {
+  transactionId: string | null;
+  status: 'posted' | 'pending_approval';
+  approvalId?: string;
 }
 
 /**
@@ -114,95 +146,130 @@ export async function commitGrant(
  * treasurer (`pending_approval` with the approval's id); the same key asked again returns the
  * same answer, and once approved, the posted transaction.
  */
-export async function disburseGrant(
-  ctx: Ctx,
-  input: GrantInput,
-  tx?: Tx,
-): Promise<{ transactionId: string | null; status: 'posted' | 'pending_approval'; approvalId?: string }> {
-  const actor = authorise(ctx, GRANT_MAKERS);
-  const v = parseInput(grantInput, input);
-  const hash = requestHash({ op: 'disbursement', ...withoutKey(v) });
-  if (v.amountMinor <= fundConfig.get().FUND_APPROVAL_THRESHOLD_MINOR) {
-    const lines = disbursementLines(v.communityOrgId, v.currency, v.amountMinor);
-    return post(ctx, 'disbursement', v, lines, { receiverOrgId: v.communityOrgId, needId: v.needId }, tx);
-  }
-  const run = async (t: Tx) => {
-    await lockIdempotencyKey(t, v.idempotencyKey);
-    const posted = await findPosted(t, v.idempotencyKey, hash);
-    if (posted) return { transactionId: posted.transactionId, status: 'posted' as const };
-    const existing = await t.execute<{ id: string; status: string; request_hash: string }>(
-      sql`SELECT id, status, request_hash FROM fund_approvals WHERE idempotency_key = ${v.idempotencyKey}`,
-    );
-    const row = existing.rows[0];
-    if (row) {
-      if (row.request_hash !== hash)
-        throw new AppError('idempotency_mismatch', { idempotencyKey: v.idempotencyKey });
-      if (row.status === 'rejected')
-        throw new AppError('invalid_transition', { approvalId: row.id, status: 'rejected' });
-      return { transactionId: null, status: 'pending_approval' as const, approvalId: row.id };
-    }
-    // Not a reservation: the second approver's posting checks the grant again, under its locks.
-    const available = await fundBalanceFor(t, v.communityOrgId, v.currency);
-    if (available < v.amountMinor)
-      throw new AppError('insufficient_funds', { account: 'grant', orgId: v.communityOrgId, available });
-    const created = await t.execute<{ id: string }>(sql`
-      INSERT INTO fund_approvals (idempotency_key, request_hash, community_org_id, amount_minor, currency, memo, need_id,
-        requested_by, requested_at, payload)
-      VALUES (${v.idempotencyKey}, ${hash}, ${v.communityOrgId}, ${v.amountMinor}, ${v.currency}, ${v.memo ?? null},
-        ${v.needId ?? null}, ${actor.userId}, ${ctx.now.toISOString()}, ${JSON.stringify(withoutKey(v))}::jsonb)
-      RETURNING id`);
-    const approvalId = created.rows[0].id;
-    await audit(t, ctx, {
-      action: 'create',
-      entity: 'fund.approval',
-      entityId: approvalId,
-      after: { kind: 'disbursement', ...withoutKey(v) },
-    });
-    return { transactionId: null, status: 'pending_approval' as const, approvalId };
-  };
-  try {
-    return tx ? await tx.transaction(run) : await inTransaction(ctx.db, run);
-  } catch (e) {
-    if (pgCode(e).code === '23503') throw new AppError('unknown_reference', { field: 'communityOrgId' });
-    throw e;
-  }
-}
+export const disburseGrant = inCallersTransaction(
+  defineUseCase({
+    ...posting,
+    name: 'fund.disburseGrant',
+    allow: writersOf(GRANT_MAKERS),
+    input: grantInput,
+    run: async (uc): Promise<DisburseResult> => {
+      const { ctx, input: v } = uc;
+      const actor = requireActor(ctx);
+      if (v.amountMinor <= fundConfig.get().FUND_APPROVAL_THRESHOLD_MINOR) {
+        const lines = disbursementLines(v.communityOrgId, v.currency, v.amountMinor);
+        return post(uc, 'disbursement', lines, { receiverOrgId: v.communityOrgId, needId: v.needId });
+      }
+      const hash = requestHash({ op: 'disbursement', ...withoutKey(v) });
+      const ask = async (t: Tx): Promise<DisburseResult> => {
+        await lockIdempotencyKey(t, v.idempotencyKey);
+        const posted = await findPosted(t, v.idempotencyKey, hash);
+        if (posted) {
+          uc.unchanged();
+          return { transactionId: posted.transactionId, status: 'posted' };
+        }
+        const existing = await t.execute<{ id: string; status: string; request_hash: string }>(
+          sql`SELECT id, status, request_hash FROM fund_approvals WHERE idempotency_key = ${v.idempotencyKey}`,
+        );
+        const row = existing.rows[0];
+        if (row) {
+          if (row.request_hash !== hash)
+            throw new AppError('idempotency_mismatch', { idempotencyKey: v.idempotencyKey });
+          if (row.status === 'rejected')
+            throw new AppError('invalid_transition', { approvalId: row.id, status: 'rejected' });
+          uc.unchanged();
+          return { transactionId: null, status: 'pending_approval', approvalId: row.id };
+        }
+        // Not a reservation: the second approver's posting checks the grant again, under its locks.
+        const available = await fundBalanceFor(t, v.communityOrgId, v.currency);
+        if (available < v.amountMinor)
+          throw new AppError('insufficient_funds', { account: 'grant', orgId: v.communityOrgId, available });
+        const created = await t.execute<{ id: string }>(sql`
+          INSERT INTO fund_approvals (idempotency_key, request_hash, community_org_id, amount_minor, currency, memo,
+            need_id, requested_by, requested_at, payload)
+          VALUES (${v.idempotencyKey}, ${hash}, ${v.communityOrgId}, ${v.amountMinor}, ${v.currency}, ${v.memo ?? null},
+            ${v.needId ?? null}, ${actor.userId}, ${ctx.now.toISOString()}, ${JSON.stringify(withoutKey(v))}::jsonb)
+          RETURNING id`);
+        const approvalId = created.rows[0].id;
+        await uc.audit(
+          {
+            action: 'create',
+            entity: 'fund_approval',
+            entityId: approvalId,
+            after: { kind: 'disbursement', ...withoutKey(v) },
+          },
+          t,
+        );
+        return { transactionId: null, status: 'pending_approval', approvalId };
+      };
+      try {
+        // In the caller's transaction, a savepoint: a refusal leaves it usable.
+        return isTx(ctx.db) ? await (ctx.db as Tx).transaction(ask) : await inTransaction(ctx.db, ask);
+      } catch (e) {
+        if (pgCode(e).code === '23503') throw new AppError('unknown_reference', { field: 'communityOrgId' });
+        throw e;
+      }
+    },
+  }),
+);
 
 export const disbursementLines = (orgId: string, currency: string, amount: number) =>
   pair(grant(orgId, currency), ref('disbursed', orgId, currency), amount);
 
 /** Goods bought directly: out of a community's grant when one is named, else out of the pool. */
-export async function recordExpenditure(ctx: Ctx, input: unknown): Promise<PostResult> {
-  authorise(ctx, TREASURY);
-  const v = parseInput(expenditureInput, input);
-  const from = v.communityOrgId ? grant(v.communityOrgId, v.currency) : pool(v.currency);
-  const lines = pair(from, ref('expenditure', v.communityOrgId ?? null, v.currency), v.amountMinor);
-  return post(ctx, 'expenditure', v, lines, {
-    receiverOrgId: v.supplierOrgId ?? v.communityOrgId ?? null,
-    valueDate: v.valueDate,
-  });
-}
+export const recordExpenditure = defineUseCase({
+  ...posting,
+  name: 'fund.recordExpenditure',
+  allow: writersOf(TREASURY),
+  input: expenditureInput,
+  run: async (uc) => {
+    const v = uc.input;
+    const from = v.communityOrgId ? grant(v.communityOrgId, v.currency) : pool(v.currency);
+    const lines = pair(from, ref('expenditure', v.communityOrgId ?? null, v.currency), v.amountMinor);
+    return post(uc, 'expenditure', lines, {
+      receiverOrgId: v.supplierOrgId ?? v.communityOrgId ?? null,
+      valueDate: v.valueDate,
+    });
+  },
+});
 
-export async function recordFee(ctx: Ctx, input: unknown): Promise<PostResult> {
-  authorise(ctx, TREASURY);
-  const v = parseInput(feeInput, input);
-  const lines = pair(pool(v.currency), ref('fees', null, v.currency), v.amountMinor);
-  return post(ctx, 'fee', v, lines, { receiverOrgId: v.bankOrgId ?? null, valueDate: v.valueDate });
-}
+export const recordFee = defineUseCase({
+  ...posting,
+  name: 'fund.recordFee',
+  allow: writersOf(TREASURY),
+  input: feeInput,
+  run: async (uc) => {
+    const v = uc.input;
+    const lines = pair(pool(v.currency), ref('fees', null, v.currency), v.amountMinor);
+    return post(uc, 'fee', lines, { receiverOrgId: v.bankOrgId ?? null, valueDate: v.valueDate });
+  },
+});
 
 /** Money given back to a contributor: never more than it gave (its account stays at or below zero). */
-export async function refundContribution(ctx: Ctx, input: unknown): Promise<PostResult> {
-  authorise(ctx, TREASURY);
-  const v = parseInput(refundInput, input);
-  const lines = pair(pool(v.currency), ref('contributor', v.contributorOrgId, v.currency), v.amountMinor);
-  return post(ctx, 'refund', v, lines, { receiverOrgId: v.contributorOrgId });
-}
+export const refundContribution = defineUseCase({
+  ...posting,
+  name: 'fund.refundContribution',
+  allow: writersOf(TREASURY),
+  input: refundInput,
+  run: async (uc) => {
+    const v = uc.input;
+    const lines = pair(pool(v.currency), ref('contributor', v.contributorOrgId, v.currency), v.amountMinor);
+    return post(uc, 'refund', lines, { receiverOrgId: v.contributorOrgId });
+  },
+});
 
-/** Correct a mistake: a new transaction with every line of the original negated, linked to it. Once. */
-export async function reverseTransaction(ctx: Ctx, input: unknown): Promise<PostResult> {
-  authorise(ctx, TREASURY);
-  const v = parseInput(reversalInput, input);
-  return inTransaction(ctx.db, async (tx) => {
+/**
+ * Correct a mistake: a new transaction with every line of the original negated, linked to it.
+ * Once. In the kit's transaction: the original is read and the reversal posted under one key lock.
+ */
+export const reverseTransaction = defineUseCase({
+  name: 'fund.reverseTransaction',
+  kind: 'write',
+  audit: 'fund_transaction',
+  allow: writersOf(TREASURY),
+  input: reversalInput,
+  run: async (uc): Promise<PostResult> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
     const orig = await tx.execute<{
       kind: TransactionKind;
       provider_org_id: string | null;
@@ -232,10 +299,13 @@ export async function reverseTransaction(ctx: Ctx, input: unknown): Promise<Post
     const hash = requestHash({ op: 'reversal', ...withoutKey(v) });
     await lockIdempotencyKey(tx, v.idempotencyKey);
     const replay = await findPosted(tx, v.idempotencyKey, hash);
-    if (replay) return { transactionId: replay.transactionId, status: 'posted' as const };
+    if (replay) {
+      uc.unchanged();
+      return { transactionId: replay.transactionId, status: 'posted' };
+    }
     if (o.reversed) throw new AppError('conflict', { reason: 'already_reversed' });
     const r = await postTransaction(
-      { ...ctx, db: tx },
+      ctx,
       {
         kind: 'reversal',
         idempotencyKey: v.idempotencyKey,
@@ -247,10 +317,12 @@ export async function reverseTransaction(ctx: Ctx, input: unknown): Promise<Post
         needId: o.need_id,
         reversalOf: v.transactionId,
       },
+      uc.audit,
     );
-    return { transactionId: r.transactionId, status: 'posted' as const };
-  });
-}
+    if (r.replay) uc.unchanged();
+    return { transactionId: r.transactionId, status: 'posted' };
+  },
+});
 
 /** What is committed to a community and not yet paid, in minor units of `currency`. */
 export async function fundBalanceFor(db: DbOrTx, communityOrgId: string, currency: string): Promise<number> {
@@ -265,10 +337,10 @@ function withoutKey<T extends { idempotencyKey: string }>(v: T): Omit<T, 'idempo
   return rest;
 }
 
+/** Post the use case's input as `kind`; a retry under the same key posts (and records) nothing. */
 async function post(
-  ctx: Ctx,
+  uc: UseCaseRun<{ idempotencyKey: string; memo?: string | null }>,
   kind: TransactionKind,
-  v: { idempotencyKey: string; memo?: string | null },
   lines: PostingLine[],
   extra: {
     providerOrgId?: string | null;
@@ -278,10 +350,10 @@ async function post(
     fxRate?: string;
     fxCurrency?: string;
   },
-  tx?: Tx,
 ): Promise<PostResult> {
+  const v = uc.input;
   const r = await postTransaction(
-    ctx,
+    uc.ctx,
     {
       kind,
       idempotencyKey: v.idempotencyKey,
@@ -290,8 +362,9 @@ async function post(
       memo: v.memo ?? null,
       ...extra,
     },
-    tx,
+    uc.audit,
   );
+  if (r.replay) uc.unchanged();
   return { transactionId: r.transactionId, status: 'posted' };
 }
 

@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
+import { anyone, defineUseCase } from '../../core/module/use-case.ts';
+import { uuid } from '../../core/validation/input.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import type { AccountKind, TransactionKind } from './schema.ts';
 
 /**
@@ -61,7 +65,7 @@ type AccountRow = {
 };
 
 /** The currency with the most money through it comes first. */
-export async function fundCurrencies(ctx: Ctx): Promise<string[]> {
+async function fundCurrencies(ctx: Ctx): Promise<string[]> {
   const r = await ctx.db.execute<{ currency: string }>(sql`
     SELECT a.currency FROM fund_accounts a JOIN fund_balances b ON b.account_id = a.id
     WHERE a.kind IN ('contributor', 'pledge')
@@ -69,13 +73,30 @@ export async function fundCurrencies(ctx: Ctx): Promise<string[]> {
   return r.rows.map((x) => x.currency);
 }
 
-export async function fundSummary(ctx: Ctx, wanted?: string): Promise<FundSummary> {
+/** The public accounts in one currency (the busiest when `currency` is not one of the fund's). */
+export const fundSummary = defineUseCase({
+  name: 'fund.fundSummary',
+  kind: 'read',
+  public: true,
+  allow: anyone,
+  input: z
+    .object({
+      currency: z
+        .string()
+        .transform((s) => s.toUpperCase())
+        .optional(),
+    })
+    .strict(),
+  run: ({ ctx, input }) => summaryOf(ctx, input.currency),
+});
+
+async function summaryOf(ctx: Ctx, wanted?: string): Promise<FundSummary> {
   const currencies = await fundCurrencies(ctx);
   const currency = wanted && currencies.includes(wanted) ? wanted : (currencies[0] ?? 'EUR');
   const accounts = await ctx.db.execute<AccountRow>(sql`
     SELECT a.id, a.kind, a.org_id, o.name, a.currency, b.balance
     FROM fund_accounts a JOIN fund_balances b ON b.account_id = a.id
-    LEFT JOIN organisations o ON o.id = a.org_id
+    ${joinOrganisation('o', sql`a.org_id`)}
     WHERE a.currency = ${currency}`);
   const s: FundSummary = {
     currency,
@@ -232,8 +253,28 @@ export interface Statement {
   months: string[];
 }
 
-/** One account's month: opening balance (from the monthly aggregates), the lines, closing balance. */
-export async function accountStatement(ctx: Ctx, accountId: string, month: string): Promise<Statement> {
+/**
+ * One account's month (this month when none is given): opening balance (from the monthly
+ * aggregates), the lines, closing balance.
+ */
+export const accountStatement = defineUseCase({
+  name: 'fund.accountStatement',
+  kind: 'read',
+  public: true,
+  allow: anyone,
+  input: z
+    .object({
+      id: uuid,
+      month: z
+        .string()
+        .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'invalid_month' })
+        .optional(),
+    })
+    .strict(),
+  run: ({ ctx, input }) => statementOf(ctx, input.id, input.month ?? ctx.now.toISOString().slice(0, 7)),
+});
+
+async function statementOf(ctx: Ctx, accountId: string, month: string): Promise<Statement> {
   const acc = await ctx.db.execute<{
     id: string;
     kind: AccountKind;
@@ -242,7 +283,7 @@ export async function accountStatement(ctx: Ctx, accountId: string, month: strin
     currency: string;
   }>(
     sql`SELECT a.id, a.kind, a.org_id, o.name, a.currency FROM fund_accounts a
-        LEFT JOIN organisations o ON o.id = a.org_id WHERE a.id = ${accountId}`,
+        ${joinOrganisation('o', sql`a.org_id`)} WHERE a.id = ${accountId}`,
   );
   const a = acc.rows[0];
   if (!a) throw new AppError('not_found', { resource: 'fund.account' });
@@ -262,10 +303,13 @@ export async function accountStatement(ctx: Ctx, accountId: string, month: strin
     counterparty: string | null;
   }>(sql`
     SELECT l.transaction_id, l.seq, t.kind, l.posted_at, t.value_date, t.memo, l.amount, t.reversal_of,
-      coalesce(po.name, ro.name) AS counterparty
+      coalesce(
+        CASE WHEN t.provider_org_id IS DISTINCT FROM ${a.org_id}::uuid THEN po.name END,
+        CASE WHEN t.receiver_org_id IS DISTINCT FROM ${a.org_id}::uuid THEN ro.name END
+      ) AS counterparty
     FROM fund_lines l JOIN fund_transactions t ON t.id = l.transaction_id
-    LEFT JOIN organisations po ON po.id = t.provider_org_id AND po.id IS DISTINCT FROM ${a.org_id}::uuid
-    LEFT JOIN organisations ro ON ro.id = t.receiver_org_id AND ro.id IS DISTINCT FROM ${a.org_id}::uuid
+    ${joinOrganisation('po', sql`t.provider_org_id`)}
+    ${joinOrganisation('ro', sql`t.receiver_org_id`)}
     WHERE l.account_id = ${accountId}
       AND l.posted_at >= (${start}::date)::timestamp AT TIME ZONE 'UTC'
       AND l.posted_at < ((${start}::date + interval '1 month'))::timestamp AT TIME ZONE 'UTC'
@@ -303,137 +347,4 @@ export async function accountStatement(ctx: Ctx, accountId: string, month: strin
     lines: out,
     months: months.rows.map((m) => m.month),
   };
-}
-
-export interface LedgerTransaction {
-  id: string;
-  seq: number;
-  kind: TransactionKind;
-  postedAt: string;
-  valueDate: string;
-  memo: string | null;
-  providerOrgId: string | null;
-  providerName: string | null;
-  receiverOrgId: string | null;
-  receiverName: string | null;
-  needId: string | null;
-  reversalOf: string | null;
-  fxRate: string | null;
-  fxCurrency: string | null;
-  /** The amount that moved, in the currency of the transaction's first line (see `lines` for all). */
-  amountMinor: number;
-  currency: string;
-  lines: {
-    accountId: string;
-    accountKind: AccountKind;
-    orgId: string | null;
-    orgName: string | null;
-    currency: string;
-    amount: number;
-  }[];
-  hash: string;
-  prevHash: string;
-}
-
-/**
- * Transactions newest first, keyset-paginated by their place in the chain (`before` = a seq).
- * One query for the page's transactions, one for their lines.
- */
-export async function listTransactions(
-  ctx: Ctx,
-  q: { before?: number; after?: number; limit?: number; kind?: TransactionKind; ascending?: boolean } = {},
-): Promise<{ items: LedgerTransaction[]; next: number | null }> {
-  const limit = Math.min(Math.max(q.limit ?? 50, 1), 10000);
-  const asc = !!q.ascending;
-  const rows = await ctx.db.execute<{
-    id: string;
-    seq: number;
-    kind: TransactionKind;
-    posted_at: Date;
-    value_date: string;
-    memo: string | null;
-    provider_org_id: string | null;
-    provider_name: string | null;
-    receiver_org_id: string | null;
-    receiver_name: string | null;
-    need_id: string | null;
-    reversal_of: string | null;
-    fx_rate: string | null;
-    fx_currency: string | null;
-    hash: string;
-    prev_hash: string;
-  }>(sql`
-    SELECT t.id, t.seq, t.kind, t.posted_at, t.value_date, t.memo, t.provider_org_id, po.name AS provider_name,
-      t.receiver_org_id, ro.name AS receiver_name, t.need_id, t.reversal_of, t.fx_rate, t.fx_currency, t.hash, t.prev_hash
-    FROM fund_transactions t
-    LEFT JOIN organisations po ON po.id = t.provider_org_id
-    LEFT JOIN organisations ro ON ro.id = t.receiver_org_id
-    WHERE true
-      ${q.kind ? sql`AND t.kind = ${q.kind}` : sql``}
-      ${q.before !== undefined ? sql`AND t.seq < ${q.before}` : sql``}
-      ${q.after !== undefined ? sql`AND t.seq > ${q.after}` : sql``}
-    ORDER BY t.seq ${asc ? sql`ASC` : sql`DESC`} LIMIT ${limit + 1}`);
-  const page = rows.rows.slice(0, limit);
-  const ids = page.map((r) => r.id);
-  const lines = ids.length
-    ? await ctx.db.execute<{
-        transaction_id: string;
-        account_id: string;
-        kind: AccountKind;
-        org_id: string | null;
-        org_name: string | null;
-        currency: string;
-        amount: number;
-      }>(sql`
-        SELECT l.transaction_id, l.account_id, a.kind, a.org_id, o.name AS org_name, l.currency, l.amount
-        FROM fund_lines l JOIN fund_accounts a ON a.id = l.account_id LEFT JOIN organisations o ON o.id = a.org_id
-        WHERE l.transaction_id = ANY(${sql.param(ids)}::uuid[]) ORDER BY l.id`)
-    : { rows: [] };
-  const byTx = new Map<string, LedgerTransaction['lines']>();
-  for (const l of lines.rows) {
-    const list = byTx.get(l.transaction_id) ?? [];
-    list.push({
-      accountId: l.account_id,
-      accountKind: l.kind,
-      orgId: l.org_id,
-      orgName: l.org_name,
-      currency: l.currency,
-      amount: Number(l.amount),
-    });
-    byTx.set(l.transaction_id, list);
-  }
-  const items = page.map((r) => {
-    const ls = byTx.get(r.id) ?? [];
-    const first = ls.find((l) => l.amount > 0) ?? ls[0];
-    return {
-      id: r.id,
-      seq: Number(r.seq),
-      kind: r.kind,
-      postedAt: new Date(r.posted_at).toISOString(),
-      valueDate: r.value_date,
-      memo: r.memo,
-      providerOrgId: r.provider_org_id,
-      providerName: r.provider_name,
-      receiverOrgId: r.receiver_org_id,
-      receiverName: r.receiver_name,
-      needId: r.need_id,
-      reversalOf: r.reversal_of,
-      fxRate: r.fx_rate,
-      fxCurrency: r.fx_currency,
-      amountMinor: first ? Math.abs(first.amount) : 0,
-      currency: first?.currency ?? '',
-      lines: ls,
-      hash: r.hash,
-      prevHash: r.prev_hash,
-    };
-  });
-  return { items, next: rows.rows.length > limit ? page[page.length - 1].seq : null };
-}
-
-export async function getTransaction(ctx: Ctx, id: string): Promise<LedgerTransaction> {
-  const r = await ctx.db.execute<{ seq: number }>(sql`SELECT seq FROM fund_transactions WHERE id = ${id}`);
-  if (!r.rows[0]) throw new AppError('not_found', { resource: 'fund.transaction' });
-  const seq = Number(r.rows[0].seq);
-  const page = await listTransactions(ctx, { after: seq - 1, limit: 1, ascending: true });
-  return page.items[0];
 }

@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import { formatDate, type Locale, t } from '../../../core/i18n/i18n.ts';
 import { formatMoney } from '../currencies.ts';
-import type { FundSummary, LedgerTransaction, Statement } from '../service-reports.ts';
+import type { LedgerTransaction } from '../service-ledger.ts';
+import type { FundSummary, Statement } from '../service-reports.ts';
 import { cumulativeMonths, FlowDiagram, flowSides, MonthChart } from './charts.tsx';
 
 const TOP_ROWS = 25;

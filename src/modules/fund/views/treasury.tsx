@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { formatDate, type Locale, t } from '../../../core/i18n/i18n.ts';
 import { Csrf } from '../../../core/ui/layout.tsx';
 import type { Approval } from '../service-approvals.ts';
-import type { LedgerTransaction } from '../service-reports.ts';
+import type { LedgerTransaction } from '../service-ledger.ts';
 import { accountName, kindLabel, Money } from './public.tsx';
 
 export const postingForms = [
