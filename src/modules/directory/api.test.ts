@@ -55,7 +55,7 @@ describe('directory API', () => {
   const readRestrictedEvents = async () =>
     (
       await t.database.db.execute<{ actor_id: string; entity_id: string }>(
-        sql`SELECT actor_id, entity_id FROM audit_events WHERE action = 'read_restricted' AND entity = 'person_contacts'`,
+        sql`SELECT actor_id, entity_id FROM audit_events WHERE action = 'read_restricted' AND entity = 'directory_person_contacts'`,
       )
     ).rows;
 

@@ -139,7 +139,7 @@ Example:
       const started = performance.now();
       try {
         const summary = await withDatabase(async (_opened, ctx) =>
-          importOrganisationsCsv(ctx, new Uint8Array(bytes), { onProgress: (p) => bar.update(p) }),
+          importOrganisationsCsv(ctx, { csv: new Uint8Array(bytes), onProgress: (p) => bar.update(p) }),
         ).finally(() => bar.stop());
         process.stdout.write(`${summary.form} from ${file}\n`);
         printSummary(summary, (performance.now() - started) / 1000, summary.applied);

@@ -1,6 +1,4 @@
 export { importCities } from './import/cities.ts';
-export { importOrganisationsCsv } from './import/csv.ts';
-export { IMPORT_QUEUE, runImport } from './import/runs.ts';
 export { directoryModule } from './module.ts';
 export {
   activeMemberIds,
@@ -14,4 +12,3 @@ export {
   organisationRefs,
   personExists,
 } from './read-api.ts';
-export { seedDemoNetwork, seedUclgNetwork } from './seed/index.ts';

@@ -1,13 +1,17 @@
 import { defineModule } from '../../core/module/manifest.ts';
 import { registerDirectoryCommands } from './cli.ts';
 import { directoryHome } from './home.tsx';
-import { IMPORT_QUEUE, runImport } from './import/runs.ts';
+import { importCities } from './import/cities.ts';
+import { importOrganisationsCsv } from './import/csv.ts';
+import { getImportRun, IMPORT_QUEUE, listImportRuns, runImport, startImport } from './import/runs.ts';
 import { directoryRoutes } from './routes.ts';
 import { seedDemoNetwork, seedUclgNetwork } from './seed/index.ts';
+import * as uc from './service.ts';
 
 export const auditEntities = [
   'directory_organisation',
   'directory_organisations',
+  'directory_memberships',
   'directory_membership',
   'directory_person',
   'directory_person_role',
@@ -15,8 +19,10 @@ export const auditEntities = [
   'directory_import_run',
 ] as const;
 
-declare module '../../core/audit/entities.ts' {
-  interface ModuleAuditEntities extends Record<(typeof auditEntities)[number], true> {}
+declare module '../../core/module/parts.ts' {
+  interface Parts {
+    directory: { auditEntities: typeof auditEntities };
+  }
 }
 
 /** The directory: organisations, Sections, memberships, people; the map; imports. */
@@ -57,5 +63,33 @@ export const directoryModule = defineModule({
   ],
   commands: registerDirectoryCommands,
   home: [directoryHome],
+  useCases: [
+    uc.listOrganisations,
+    uc.getOrganisation,
+    uc.createOrganisation,
+    uc.updateOrganisation,
+    uc.archiveOrganisation,
+    uc.listSections,
+    uc.listGroups,
+    uc.listMemberships,
+    uc.addMembership,
+    uc.updateMembership,
+    uc.endMembership,
+    uc.listPeople,
+    uc.getPerson,
+    uc.createPerson,
+    uc.updatePerson,
+    uc.archivePerson,
+    uc.assignPersonRole,
+    uc.endPersonRole,
+    uc.addContact,
+    uc.removeContact,
+    uc.searchDirectory,
+    importCities,
+    importOrganisationsCsv,
+    startImport,
+    getImportRun,
+    listImportRuns,
+  ],
   auditEntities,
 });

@@ -1,12 +1,12 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { audit } from '../../core/audit/audit.ts';
 import type { Ctx } from '../../core/context.ts';
-import { type DbOrTx, inTransaction } from '../../core/db/tx.ts';
+import type { DbOrTx } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { invalid, isoDate, parseInput, uuid } from '../../core/validation/input.ts';
+import { defineUseCase, type UseCaseRun } from '../../core/module/use-case.ts';
+import { invalidField, isoDate, uuid } from '../../core/validation/input.ts';
 import { membershipStatuses } from './schema.ts';
-import { checkRead, mayIncludeArchived, requireManageGroup } from './service-access.ts';
+import { checkRead, checkWrite, mayIncludeArchived, requireManageGroup, today } from './service-access.ts';
 import { membershipInput, membershipUpdateInput } from './service-input.ts';
 import { checkGroup, findOrganisation } from './service-organisations.ts';
 import { decodeCursor, encodeCursor, isoTime } from './service-rows.ts';
@@ -61,42 +61,49 @@ export const listMembershipsInput = z
   .strict();
 
 /** Memberships of a Section (or of an organisation), by member name, keyset-paginated. */
-export async function listMemberships(
-  ctx: Ctx,
-  input: z.input<typeof listMembershipsInput>,
-): Promise<{ items: Membership[]; nextCursor: string | null }> {
-  checkRead(ctx);
-  const f = parseInput(listMembershipsInput, input);
-  const where: SQL[] = [];
-  if (!mayIncludeArchived(ctx.actor)) where.push(sql`mo.archived_at IS NULL AND g.archived_at IS NULL`);
-  if (f.groupId) where.push(sql`m.group_id = ${f.groupId}`);
-  if (f.memberId) where.push(sql`m.member_id = ${f.memberId}`);
-  if (f.status) where.push(sql`m.status = ${f.status}`);
-  if (f.cursor) {
-    const [name, id] = decodeCursor(f.cursor, 2);
-    if (!uuid.safeParse(id).success)
-      throw invalid([{ path: 'cursor', code: 'invalid', message: 'invalid cursor' }]);
-    where.push(sql`(mo.name, m.id) > (${String(name)}, ${String(id)}::uuid)`);
-  }
-  const r = await ctx.db.execute<Membership>(sql`
-    SELECT ${membershipColumns} FROM ${membershipFrom}
-    ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
-    ORDER BY mo.name, m.id LIMIT ${f.limit + 1}`);
-  const more = r.rows.length > f.limit;
-  const items = more ? r.rows.slice(0, f.limit) : r.rows;
-  const last = items.at(-1);
-  return { items, nextCursor: more && last ? encodeCursor([last.memberName, last.id]) : null };
-}
+export const listMemberships = defineUseCase({
+  name: 'directory.listMemberships',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: listMembershipsInput,
+  run: async ({ ctx, input: f }): Promise<{ items: Membership[]; nextCursor: string | null }> => {
+    const where: SQL[] = [];
+    if (!mayIncludeArchived(ctx.actor)) where.push(sql`mo.archived_at IS NULL AND g.archived_at IS NULL`);
+    if (f.groupId) where.push(sql`m.group_id = ${f.groupId}`);
+    if (f.memberId) where.push(sql`m.member_id = ${f.memberId}`);
+    if (f.status) where.push(sql`m.status = ${f.status}`);
+    if (f.cursor) {
+      const [name, id] = decodeCursor(f.cursor, 2);
+      if (!uuid.safeParse(id).success) throw invalidField('cursor', 'invalid', 'invalid cursor');
+      where.push(sql`(mo.name, m.id) > (${String(name)}, ${String(id)}::uuid)`);
+    }
+    const r = await ctx.db.execute<Membership>(sql`
+      SELECT ${membershipColumns} FROM ${membershipFrom}
+      ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
+      ORDER BY mo.name, m.id LIMIT ${f.limit + 1}`);
+    const more = r.rows.length > f.limit;
+    const items = more ? r.rows.slice(0, f.limit) : r.rows;
+    const last = items.at(-1);
+    return { items, nextCursor: more && last ? encodeCursor([last.memberName, last.id]) : null };
+  },
+});
 
-export async function addMembership(ctx: Ctx, input: z.input<typeof membershipInput>): Promise<Membership> {
-  const v = parseInput(membershipInput, input);
-  requireManageGroup(ctx, v.groupId);
-  return inTransaction(ctx.db, async (tx) => {
+export const addMembership = defineUseCase({
+  name: 'directory.addMembership',
+  kind: 'write',
+  audit: 'directory_membership',
+  allow: checkWrite,
+  input: membershipInput,
+  run: async (uc): Promise<Membership> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
+    requireManageGroup(ctx, v.groupId);
     await checkGroup(tx, v.groupId);
     const member = await findOrganisation(tx, v.memberId);
     if (!member || member.archivedAt)
-      throw invalid([{ path: 'memberId', code: 'unknown_organisation', message: 'unknown organisation' }]);
-    if (v.memberId === v.groupId) throw invalid([{ path: 'groupId', code: 'cycle', message: 'cycle' }]);
+      throw invalidField('memberId', 'unknown_organisation', 'unknown organisation');
+    if (v.memberId === v.groupId) throw invalidField('groupId', 'cycle');
     const r = await tx.execute<{ id: string }>(sql`
       INSERT INTO memberships (member_id, group_id, status, since, until, note, created_at, updated_at)
       VALUES (${v.memberId}, ${v.groupId}, ${v.status}, ${v.since ?? null}, ${v.until ?? null}, ${v.note ?? null},
@@ -104,39 +111,48 @@ export async function addMembership(ctx: Ctx, input: z.input<typeof membershipIn
       ON CONFLICT (member_id, group_id) DO NOTHING RETURNING id`);
     if (!r.rows[0]) throw new AppError('already_exists', { path: 'groupId' });
     const created = (await findMembership(tx, r.rows[0].id))!;
-    await audit(tx, ctx, { action: 'create', entity: 'membership', entityId: created.id, after: created });
+    await uc.audit({ action: 'create', entityId: created.id, after: created });
     return created;
-  });
+  },
+});
+
+/** Change a membership: updating it and ending it are the same change. */
+async function changeMembership(
+  uc: UseCaseRun<unknown>,
+  v: z.output<typeof membershipUpdateInput>,
+): Promise<Membership> {
+  const { ctx } = uc;
+  const tx = ctx.db;
+  const before = await findMembership(tx, v.id, true);
+  if (!before) throw notFound('membership');
+  requireManageGroup(ctx, before.groupId);
+  const since = v.since === undefined ? before.since : v.since;
+  const until = v.until === undefined ? before.until : v.until;
+  if (since && until && since > until) throw invalidField('until', 'date_order', 'date order');
+  await tx.execute(sql`UPDATE memberships SET status = ${v.status ?? before.status}, since = ${since},
+    until = ${until}, note = ${v.note === undefined ? before.note : v.note}, updated_at = ${ctx.now.toISOString()}
+    WHERE id = ${v.id}`);
+  const after = (await findMembership(tx, v.id))!;
+  await uc.audit({ action: 'update', entityId: v.id, before, after });
+  return after;
 }
 
-export async function updateMembership(
-  ctx: Ctx,
-  input: z.input<typeof membershipUpdateInput>,
-): Promise<Membership> {
-  const v = parseInput(membershipUpdateInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    const before = await findMembership(tx, v.id, true);
-    if (!before) throw notFound('membership');
-    requireManageGroup(ctx, before.groupId);
-    const since = v.since === undefined ? before.since : v.since;
-    const until = v.until === undefined ? before.until : v.until;
-    if (since && until && since > until)
-      throw invalid([{ path: 'until', code: 'date_order', message: 'date order' }]);
-    await tx.execute(sql`UPDATE memberships SET status = ${v.status ?? before.status}, since = ${since},
-      until = ${until}, note = ${v.note === undefined ? before.note : v.note}, updated_at = ${ctx.now.toISOString()}
-      WHERE id = ${v.id}`);
-    const after = (await findMembership(tx, v.id))!;
-    await audit(tx, ctx, { action: 'update', entity: 'membership', entityId: v.id, before, after });
-    return after;
-  });
-}
+export const updateMembership = defineUseCase({
+  name: 'directory.updateMembership',
+  kind: 'write',
+  audit: 'directory_membership',
+  allow: checkWrite,
+  input: membershipUpdateInput,
+  run: (uc) => changeMembership(uc, uc.input),
+});
 
 /** End a membership: status `ended`, until the given day (today by default). Kept for the record. */
-export async function endMembership(
-  ctx: Ctx,
-  input: { id: string; until?: string | null },
-): Promise<Membership> {
-  const id = parseInput(uuid, input.id);
-  const until = input.until ? parseInput(isoDate, input.until) : ctx.now.toISOString().slice(0, 10);
-  return updateMembership(ctx, { id, status: 'ended', until });
-}
+export const endMembership = defineUseCase({
+  name: 'directory.endMembership',
+  kind: 'write',
+  audit: 'directory_membership',
+  allow: checkWrite,
+  input: z.object({ id: uuid, until: isoDate.nullish() }).strict(),
+  run: (uc) =>
+    changeMembership(uc, { id: uc.input.id, status: 'ended', until: uc.input.until || today(uc.ctx) }),
+});

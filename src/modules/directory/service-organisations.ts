@@ -1,11 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { audit } from '../../core/audit/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
 import { isStaff } from '../../core/policy/policy.ts';
-import { invalid, parseInput, uuid } from '../../core/validation/input.ts';
+import { invalidField, uuid } from '../../core/validation/input.ts';
 import { organisationKinds } from './schema.ts';
 import {
   canManageOrganisation,
@@ -14,15 +14,8 @@ import {
   coordinatedSections,
   mayIncludeArchived,
   requireManageOrganisation,
-  sqlUuids,
 } from './service-access.ts';
-import {
-  type CreateOrganisationInput,
-  countryCode,
-  createOrganisationInput,
-  type UpdateOrganisationInput,
-  updateOrganisationInput,
-} from './service-input.ts';
+import { countryCode, createOrganisationInput, updateOrganisationInput } from './service-input.ts';
 import { type Membership, membershipsOf } from './service-memberships.ts';
 import { type OrganisationPerson, peopleOfOrganisation } from './service-people.ts';
 import {
@@ -58,47 +51,48 @@ export interface Page<T> {
 }
 
 /** Organisations by name, filtered, one keyset page at a time (stable under concurrent inserts). */
-export async function listOrganisations(
-  ctx: Ctx,
-  input: ListOrganisationsInput = {},
-): Promise<Page<OrganisationSummary>> {
-  checkRead(ctx);
-  const f = parseInput(listOrganisationsInput, input);
-  const where: SQL[] = [];
-  if (!(f.includeArchived && mayIncludeArchived(ctx.actor))) where.push(sql`o.archived_at IS NULL`);
-  if (f.kind) where.push(sql`o.kind = ${f.kind}`);
-  if (f.country) where.push(sql`o.country = ${f.country}`);
-  if (f.section)
-    where.push(sql`EXISTS (SELECT 1 FROM memberships m WHERE m.member_id = o.id AND m.group_id = ${f.section}
+export const listOrganisations = defineUseCase({
+  name: 'directory.listOrganisations',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: listOrganisationsInput,
+  run: async ({ ctx, input: f }): Promise<Page<OrganisationSummary>> => {
+    const where: SQL[] = [];
+    if (!(f.includeArchived && mayIncludeArchived(ctx.actor))) where.push(sql`o.archived_at IS NULL`);
+    if (f.kind) where.push(sql`o.kind = ${f.kind}`);
+    if (f.country) where.push(sql`o.country = ${f.country}`);
+    if (f.section)
+      where.push(sql`EXISTS (SELECT 1 FROM memberships m WHERE m.member_id = o.id AND m.group_id = ${f.section}
       AND m.status = 'active')`);
-  if (f.q) {
-    const cond = searchCondition(f.q);
-    if (cond) where.push(cond);
-  }
-  if (f.cursor) {
-    const [name, id] = decodeCursor(f.cursor, 2);
-    if (!uuid.safeParse(id).success)
-      throw invalid([{ path: 'cursor', code: 'invalid', message: 'invalid cursor' }]);
-    where.push(sql`(o.name, o.id) > (${String(name)}, ${String(id)}::uuid)`);
-  }
-  const run = async (db: DbOrTx) =>
-    db.execute<OrganisationSummary>(sql`
+    if (f.q) {
+      const cond = searchCondition(f.q);
+      if (cond) where.push(cond);
+    }
+    if (f.cursor) {
+      const [name, id] = decodeCursor(f.cursor, 2);
+      if (!uuid.safeParse(id).success) throw invalidField('cursor', 'invalid', 'invalid cursor');
+      where.push(sql`(o.name, o.id) > (${String(name)}, ${String(id)}::uuid)`);
+    }
+    const run = async (db: DbOrTx) =>
+      db.execute<OrganisationSummary>(sql`
       SELECT ${summaryColumns} FROM organisations o
       ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
       ORDER BY o.name, o.id LIMIT ${f.limit + 1}`);
-  // Trigram thresholds are per transaction so that they never leak into other requests.
-  const r = f.q
-    ? await inTransaction(ctx.db, async (tx) => {
-        await withSearchSettings(tx);
-        return run(tx);
-      })
-    : await run(ctx.db);
-  const rows = r.rows;
-  const more = rows.length > f.limit;
-  const items = more ? rows.slice(0, f.limit) : rows;
-  const last = items.at(-1);
-  return { items, nextCursor: more && last ? encodeCursor([last.name, last.id]) : null };
-}
+    // Trigram thresholds are per transaction so that they never leak into other requests.
+    const r = f.q
+      ? await inTransaction(ctx.db, async (tx) => {
+          await withSearchSettings(tx);
+          return run(tx);
+        })
+      : await run(ctx.db);
+    const rows = r.rows;
+    const more = rows.length > f.limit;
+    const items = more ? rows.slice(0, f.limit) : rows;
+    const last = items.at(-1);
+    return { items, nextCursor: more && last ? encodeCursor([last.name, last.id]) : null };
+  },
+});
 
 export async function findOrganisation(db: DbOrTx, id: string, lock = false): Promise<Organisation | null> {
   if (!uuid.safeParse(id).success) return null;
@@ -126,9 +120,9 @@ function defaultName(names: Record<string, string>, name?: string | null): strin
 
 /** The parent must exist and must not be the organisation itself or one of its descendants. */
 async function checkParent(db: DbOrTx, id: string | null, parentId: string): Promise<void> {
-  if (id && parentId === id) throw invalid([{ path: 'parentId', code: 'cycle', message: 'cycle' }]);
+  if (id && parentId === id) throw invalidField('parentId', 'cycle');
   const parent = await findOrganisation(db, parentId);
-  if (!parent) throw invalid([{ path: 'parentId', code: 'unknown_parent', message: 'unknown parent' }]);
+  if (!parent) throw invalidField('parentId', 'unknown_parent', 'unknown parent');
   if (!id) return;
   const r = await db.execute(sql`
     WITH RECURSIVE up(id, depth) AS (
@@ -136,17 +130,22 @@ async function checkParent(db: DbOrTx, id: string | null, parentId: string): Pro
       UNION ALL SELECT o.parent_id, up.depth + 1 FROM organisations o JOIN up ON o.id = up.id
       WHERE up.depth < 100)
     SELECT 1 FROM up WHERE id = ${id} LIMIT 1`);
-  if (r.rows.length > 0) throw invalid([{ path: 'parentId', code: 'cycle', message: 'cycle' }]);
+  if (r.rows.length > 0) throw invalidField('parentId', 'cycle');
 }
 
-export async function createOrganisation(ctx: Ctx, input: CreateOrganisationInput): Promise<Organisation> {
-  const actor = checkWrite(ctx);
-  const v = parseInput(createOrganisationInput, input);
-  // Staff create anything; a Section coordinator creates organisations into their own Section.
-  if (!isStaff(actor) && !(v.sectionId && coordinatedSections(actor).includes(v.sectionId))) {
-    throw new AppError('forbidden');
-  }
-  return inTransaction(ctx.db, async (tx) => {
+export const createOrganisation = defineUseCase({
+  name: 'directory.createOrganisation',
+  kind: 'write',
+  audit: 'directory_organisation',
+  allow: checkWrite,
+  input: createOrganisationInput,
+  run: async (uc): Promise<Organisation> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
+    // Staff create anything; a Section coordinator creates organisations into their own Section.
+    if (!isStaff(ctx.actor) && !(v.sectionId && coordinatedSections(ctx.actor).includes(v.sectionId))) {
+      throw new AppError('forbidden');
+    }
     if (v.parentId) await checkParent(tx, null, v.parentId);
     if (v.sectionId) await checkGroup(tx, v.sectionId);
     const name = defaultName(v.names, v.name);
@@ -165,28 +164,27 @@ export async function createOrganisation(ctx: Ctx, input: CreateOrganisationInpu
       mapConstraintError(err);
     }
     const created = (await findOrganisation(tx, id))!;
-    await audit(tx, ctx, { action: 'create', entity: 'organisation', entityId: id, after: created });
+    await uc.audit({ action: 'create', entityId: id, after: created });
     if (v.sectionId) {
       await tx.execute(sql`INSERT INTO memberships (member_id, group_id, status, since, created_at, updated_at)
         VALUES (${id}, ${v.sectionId}, 'active', ${ctx.now.toISOString().slice(0, 10)}, ${ctx.now.toISOString()}, ${ctx.now.toISOString()})`);
-      await audit(tx, ctx, {
+      await uc.audit({
         action: 'create',
-        entity: 'membership',
+        entity: 'directory_membership',
         entityId: id,
         after: { memberId: id, groupId: v.sectionId, status: 'active' },
       });
     }
     return created;
-  });
-}
+  },
+});
 
 /** A membership's group must be a Section or a network. */
 export async function checkGroup(db: DbOrTx, groupId: string): Promise<void> {
   const g = await findOrganisation(db, groupId);
-  if (!g || g.archivedAt)
-    throw invalid([{ path: 'groupId', code: 'unknown_group', message: 'unknown group' }]);
+  if (!g || g.archivedAt) throw invalidField('groupId', 'unknown_group', 'unknown group');
   if (g.kind !== 'section' && g.kind !== 'network')
-    throw invalid([{ path: 'groupId', code: 'not_a_group', message: 'not a Section or network' }]);
+    throw invalidField('groupId', 'not_a_group', 'not a Section or network');
 }
 
 const columnOf: Record<string, string> = {
@@ -204,10 +202,15 @@ const columnOf: Record<string, string> = {
 };
 
 /** Change an organisation. Fails with `conflict` when it changed since `updatedAt`. */
-export async function updateOrganisation(ctx: Ctx, input: UpdateOrganisationInput): Promise<Organisation> {
-  checkWrite(ctx);
-  const v = parseInput(updateOrganisationInput, input);
-  return inTransaction(ctx.db, async (tx) => {
+export const updateOrganisation = defineUseCase({
+  name: 'directory.updateOrganisation',
+  kind: 'write',
+  audit: 'directory_organisation',
+  allow: checkWrite,
+  input: updateOrganisationInput,
+  run: async (uc): Promise<Organisation> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
     await requireManageOrganisation(tx, ctx, v.id);
     const before = await loadOrganisation(ctx, tx, v.id, true);
     const seen = new Date(v.updatedAt).toISOString();
@@ -222,8 +225,7 @@ export async function updateOrganisation(ctx: Ctx, input: UpdateOrganisationInpu
       if (val !== undefined) sets.push(sql`${sql.identifier(col)} = ${val ?? null}`);
     }
     if (v.names !== undefined) {
-      if (Object.keys(v.names).length === 0)
-        throw invalid([{ path: 'names', code: 'required', message: 'required' }]);
+      if (Object.keys(v.names).length === 0) throw invalidField('names', 'required');
       sets.push(sql`names = ${jsonb(v.names)}`);
       if (v.name === undefined) sets.push(sql`name = ${defaultName(v.names, null)}`);
     }
@@ -239,19 +241,23 @@ export async function updateOrganisation(ctx: Ctx, input: UpdateOrganisationInpu
       mapConstraintError(err);
     }
     const after = (await findOrganisation(tx, v.id))!;
-    await audit(tx, ctx, { action: 'update', entity: 'organisation', entityId: v.id, before, after });
+    await uc.audit({ action: 'update', entityId: v.id, before, after });
     return after;
-  });
-}
+  },
+});
 
 /** Archive (never delete: memberships, talks and the ledger keep pointing at it). */
-export async function archiveOrganisation(
-  ctx: Ctx,
-  input: { id: string; restore?: boolean },
-): Promise<Organisation> {
-  const actor = checkWrite(ctx);
-  const id = parseInput(uuid, input.id);
-  return inTransaction(ctx.db, async (tx) => {
+export const archiveOrganisation = defineUseCase({
+  name: 'directory.archiveOrganisation',
+  kind: 'write',
+  audit: 'directory_organisation',
+  allow: checkWrite,
+  input: z.object({ id: uuid, restore: z.boolean().optional() }).strict(),
+  run: async (uc): Promise<Organisation> => {
+    const { ctx, input } = uc;
+    const { id } = input;
+    const tx = ctx.db;
+    const actor = checkWrite(ctx);
     const before = await findOrganisation(tx, id, true);
     if (!before) throw notFound('organisation');
     // Staff, or the coordinator of a Section it belongs to (a member may not archive itself).
@@ -265,16 +271,15 @@ export async function archiveOrganisation(
     await tx.execute(sql`UPDATE organisations SET archived_at = ${input.restore ? null : ctx.now.toISOString()},
       updated_at = greatest(${ctx.now.toISOString()}::timestamptz, updated_at + interval '1 millisecond') WHERE id = ${id}`);
     const after = (await findOrganisation(tx, id))!;
-    await audit(tx, ctx, {
+    await uc.audit({
       action: input.restore ? 'restore' : 'archive',
-      entity: 'organisation',
       entityId: id,
       before: { archivedAt: before.archivedAt },
       after: { archivedAt: after.archivedAt },
     });
     return after;
-  });
-}
+  },
+});
 
 export interface OrganisationDetail {
   organisation: Organisation;
@@ -294,71 +299,79 @@ export interface OrganisationDetail {
 }
 
 /** An organisation with its parent, memberships and people (contacts only where allowed; audited). */
-export async function getOrganisation(ctx: Ctx, input: { id: string }): Promise<OrganisationDetail> {
-  checkRead(ctx);
-  const id = parseInput(uuid, input.id);
-  return inTransaction(ctx.db, async (tx) => {
-    const organisation = await loadOrganisation(ctx, tx, id);
-    // One after the other: they share the transaction's connection.
-    const parent = organisation.parentId
-      ? await tx.execute<OrganisationSummary>(
-          sql`SELECT ${summaryColumns} FROM organisations o WHERE o.id = ${organisation.parentId}`,
-        )
-      : { rows: [] as OrganisationSummary[] };
-    const counts = await tx.execute<{ children: number; members: number }>(sql`SELECT
+export const getOrganisation = defineUseCase({
+  name: 'directory.getOrganisation',
+  kind: 'read',
+  public: true,
+  restricted: 'directory_person_contacts',
+  allow: checkRead,
+  input: z.object({ id: uuid }).strict(),
+  run: async (uc): Promise<OrganisationDetail> => {
+    const { ctx } = uc;
+    const { id } = uc.input;
+    return inTransaction(ctx.db, async (tx) => {
+      const organisation = await loadOrganisation(ctx, tx, id);
+      // One after the other: they share the transaction's connection.
+      const parent = organisation.parentId
+        ? await tx.execute<OrganisationSummary>(
+            sql`SELECT ${summaryColumns} FROM organisations o WHERE o.id = ${organisation.parentId}`,
+          )
+        : { rows: [] as OrganisationSummary[] };
+      const counts = await tx.execute<{ children: number; members: number }>(sql`SELECT
         (SELECT count(*)::int FROM organisations WHERE parent_id = ${id} AND archived_at IS NULL) AS children,
         (SELECT count(*)::int FROM memberships WHERE group_id = ${id} AND status = 'active') AS members`);
-    const memberships = await membershipsOf(ctx, tx, id);
-    const people = await peopleOfOrganisation(ctx, tx, id);
-    const manage = await canManageOrganisation(tx, ctx.actor, id);
-    const staff = isStaff(ctx.actor);
-    const coordinated = coordinatedSections(ctx.actor);
-    return {
-      organisation,
-      parent: parent.rows[0] ?? null,
-      childrenCount: counts.rows[0].children,
-      memberCount: counts.rows[0].members,
-      memberships,
-      people,
-      permissions: {
-        edit: manage,
-        archive: staff || (manage && coordinated.length > 0 && !coordinated.includes(id)),
-        manageMemberships: staff ? 'all' : coordinated,
-        managePeople: manage,
-      },
-    };
-  });
-}
+      const memberships = await membershipsOf(ctx, tx, id);
+      const people = await peopleOfOrganisation(uc, tx, id);
+      const manage = await canManageOrganisation(tx, ctx.actor, id);
+      const staff = isStaff(ctx.actor);
+      const coordinated = coordinatedSections(ctx.actor);
+      return {
+        organisation,
+        parent: parent.rows[0] ?? null,
+        childrenCount: counts.rows[0].children,
+        memberCount: counts.rows[0].members,
+        memberships,
+        people,
+        permissions: {
+          edit: manage,
+          archive: staff || (manage && coordinated.length > 0 && !coordinated.includes(id)),
+          manageMemberships: staff ? 'all' : coordinated,
+          managePeople: manage,
+        },
+      };
+    });
+  },
+});
 
 /** Sections (and networks) with their number of active members. */
-export async function listSections(ctx: Ctx): Promise<(OrganisationSummary & { memberCount: number })[]> {
-  checkRead(ctx);
-  const r = await ctx.db.execute<OrganisationSummary & { memberCount: number }>(sql`
+export const listSections = defineUseCase({
+  name: 'directory.listSections',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({}).strict(),
+  run: async ({ ctx }): Promise<(OrganisationSummary & { memberCount: number })[]> => {
+    const r = await ctx.db.execute<OrganisationSummary & { memberCount: number }>(sql`
     SELECT ${summaryColumns},
       (SELECT count(*)::int FROM memberships m WHERE m.group_id = o.id AND m.status = 'active') AS "memberCount"
     FROM organisations o WHERE o.kind IN ('section', 'network') AND o.archived_at IS NULL
     ORDER BY o.kind DESC, o.name, o.id`);
-  return r.rows;
-}
+    return r.rows;
+  },
+});
 
 /** Sections and networks without their member counts: for filters and forms, where counting is wasted work. */
-export async function listGroups(ctx: Ctx): Promise<OrganisationSummary[]> {
-  checkRead(ctx);
-  const r = await ctx.db.execute<OrganisationSummary>(sql`
+export const listGroups = defineUseCase({
+  name: 'directory.listGroups',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({}).strict(),
+  run: async ({ ctx }): Promise<OrganisationSummary[]> => {
+    const r = await ctx.db.execute<OrganisationSummary>(sql`
     SELECT ${summaryColumns} FROM organisations o
     WHERE o.kind IN ('section', 'network') AND o.archived_at IS NULL
     ORDER BY o.kind DESC, o.name, o.id`);
-  return r.rows;
-}
-
-/** Names of organisations by id (for labels in lists and forms). */
-export async function organisationNames(
-  db: DbOrTx,
-  ids: string[],
-): Promise<Map<string, OrganisationSummary>> {
-  if (ids.length === 0) return new Map();
-  const r = await db.execute<OrganisationSummary>(
-    sql`SELECT ${summaryColumns} FROM organisations o WHERE o.id = ANY(${sqlUuids(ids)})`,
-  );
-  return new Map(r.rows.map((o) => [o.id, o]));
-}
+    return r.rows;
+  },
+});

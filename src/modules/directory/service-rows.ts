@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
 import { type I18nText, invalid } from '../../core/validation/input.ts';
 import type { OrganisationKind } from './schema.ts';
@@ -88,4 +89,24 @@ export function mapConstraintError(err: unknown): never {
     throw new AppError('already_exists', { constraint });
   }
   throw err;
+}
+
+/** A person without their roles and contacts (see `Person` in service-people.ts). */
+export type PersonRow = {
+  id: string;
+  name: string;
+  names: Record<string, string> | null;
+  title: string | null;
+  archivedAt: string | null;
+  updatedAt: string;
+};
+
+export const personColumns = sql`p.id, p.name, p.names, p.title, ${isoTime(sql`p.archived_at`)} AS "archivedAt",
+  ${isoTime(sql`p.updated_at`)} AS "updatedAt"`;
+
+export async function findPerson(db: DbOrTx, id: string, lock = false): Promise<PersonRow | null> {
+  const r = await db.execute<PersonRow>(
+    sql`SELECT ${personColumns} FROM people p WHERE p.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`,
+  );
+  return r.rows[0] ?? null;
 }

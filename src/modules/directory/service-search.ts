@@ -1,8 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Ctx } from '../../core/context.ts';
 import { type DbOrTx, inTransaction } from '../../core/db/tx.ts';
-import { parseInput } from '../../core/validation/input.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
 import { organisationKinds } from './schema.ts';
 import { checkRead } from './service-access.ts';
 import { type OrganisationSummary, summaryColumns } from './service-rows.ts';
@@ -93,26 +92,27 @@ export type PersonHit = {
 };
 
 /** Best matches first: exact words, then prefixes, then close spellings; larger places first on ties. */
-export async function searchDirectory(
-  ctx: Ctx,
-  input: z.input<typeof searchInput>,
-): Promise<{ organisations: SearchHit[]; people: PersonHit[] }> {
-  checkRead(ctx);
-  const f = parseInput(searchInput, input);
-  const t = terms(f.q);
-  if (!t) return { organisations: [], people: [] };
-  return inTransaction(ctx.db, async (tx) => {
-    await withSearchSettings(tx);
-    const orgs = await tx.execute<SearchHit>(sql`
+export const searchDirectory = defineUseCase({
+  name: 'directory.searchDirectory',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: searchInput,
+  run: async ({ ctx, input: f }): Promise<{ organisations: SearchHit[]; people: PersonHit[] }> => {
+    const t = terms(f.q);
+    if (!t) return { organisations: [], people: [] };
+    return inTransaction(ctx.db, async (tx) => {
+      await withSearchSettings(tx);
+      const orgs = await tx.execute<SearchHit>(sql`
       SELECT ${summaryColumns}, ${scoreSql(t)} AS score FROM organisations o
       WHERE o.id = ANY(ARRAY(${candidatesSql(t, 1000)})) AND o.archived_at IS NULL ${f.kind ? sql`AND o.kind = ${f.kind}` : sql``}
       ORDER BY score DESC, o.population DESC NULLS LAST, o.name, o.id
       LIMIT ${f.limit}`);
-    let people: PersonHit[] = [];
-    if (!f.kind) {
-      // People by name only: contact details are never searched, so they cannot leak through here.
-      const text = sql`lower(f_unaccent(${t.text}))`;
-      const r = await tx.execute<PersonHit>(sql`
+      let people: PersonHit[] = [];
+      if (!f.kind) {
+        // People by name only: contact details are never searched, so they cannot leak through here.
+        const text = sql`lower(f_unaccent(${t.text}))`;
+        const r = await tx.execute<PersonHit>(sql`
         SELECT p.id, p.name, p.title,
           coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'role', r.role) ORDER BY o.name)
             FROM person_roles r JOIN organisations o ON o.id = r.organisation_id
@@ -122,8 +122,9 @@ export async function searchDirectory(
         WHERE p.archived_at IS NULL AND (${text} <% p.search_text OR p.search_text LIKE '%' || ${text} || '%')
         ORDER BY word_similarity(${text}, p.search_text) DESC, p.name, p.id
         LIMIT 10`);
-      people = r.rows;
-    }
-    return { organisations: orgs.rows.map((o) => ({ ...o, score: Number(o.score) })), people };
-  });
-}
+        people = r.rows;
+      }
+      return { organisations: orgs.rows.map((o) => ({ ...o, score: Number(o.score) })), people };
+    });
+  },
+});

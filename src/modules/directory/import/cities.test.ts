@@ -67,7 +67,7 @@ describe('importCities', () => {
 
     // One summary audit event per run, not one per city.
     const events = await database.db.execute<{ after: { created: number } }>(
-      sql`SELECT after FROM audit_events WHERE action = 'import' AND entity = 'organisations' ORDER BY id`,
+      sql`SELECT after FROM audit_events WHERE action = 'import' AND entity = 'directory_organisations' ORDER BY id`,
     );
     expect(events.rows.map((e) => e.after.created)).toEqual([subset.length, 0]);
   });

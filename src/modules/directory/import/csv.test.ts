@@ -30,7 +30,7 @@ const organisationsCsv = [
 
 describe('importOrganisationsCsv', () => {
   it('imports organisations with parents and names by language; a second run changes nothing', async () => {
-    const first = await importOrganisationsCsv(ctx(), organisationsCsv);
+    const first = await importOrganisationsCsv(ctx(), { csv: organisationsCsv });
     expect(first).toMatchObject({
       form: 'organisations',
       applied: true,
@@ -57,7 +57,7 @@ describe('importOrganisationsCsv', () => {
       { child: 'CEMR', parent: 'UCLG' },
     ]);
 
-    const second = await importOrganisationsCsv(ctx(), organisationsCsv);
+    const second = await importOrganisationsCsv(ctx(), { csv: organisationsCsv });
     expect(second).toMatchObject({ applied: true, created: 0, updated: 0, unchanged: 4 });
     expect(await count('organisations')).toBe(4);
   });
@@ -65,9 +65,9 @@ describe('importOrganisationsCsv', () => {
   it('updates a changed row, matched by its ids or by kind, country and name', async () => {
     const csv =
       'kind,name,country,population\ncity,KYIV,UA,2800000\nlg_association,Association of Ukrainian Cities,UA,\n';
-    const r = await importOrganisationsCsv(ctx(), csv);
+    const r = await importOrganisationsCsv(ctx(), { csv });
     expect(r).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
-    const again = await importOrganisationsCsv(ctx(), csv);
+    const again = await importOrganisationsCsv(ctx(), { csv });
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
   });
 
@@ -82,7 +82,7 @@ describe('importOrganisationsCsv', () => {
       'town,Nowhere,XX,,91,',
       'city,Dnipro,UA,,48.4593,35.03865',
     ].join('\n');
-    const r = await importOrganisationsCsv(ctx(), csv);
+    const r = await importOrganisationsCsv(ctx(), { csv });
     expect(r.applied).toBe(false);
     expect(r.created).toBe(0);
     expect(r.rejected.map((x) => x.line)).toEqual([4, 5]);
@@ -97,7 +97,7 @@ describe('importOrganisationsCsv', () => {
   it('rolls back everything when a reference cannot be resolved, and names the line', async () => {
     const before = await count('organisations');
     const csv = 'kind,name,country,parent\ncity,Lviv,UA,AUC\ncity,Bucha,UA,No Such Association\n';
-    const r = await importOrganisationsCsv(ctx(), csv);
+    const r = await importOrganisationsCsv(ctx(), { csv });
     expect(r).toMatchObject({ applied: false, created: 0 });
     expect(r.rejected).toEqual([{ line: 3, reason: expect.stringContaining('No Such Association') }]);
     expect(await count('organisations')).toBe(before);
@@ -105,7 +105,7 @@ describe('importOrganisationsCsv', () => {
 
   it('counts lines of quoted cells spanning lines and skips blank lines', async () => {
     const csv = 'kind,name,acronym\n\nnetwork,"A network\nwith a long name",\ncity,,\n';
-    const r = await importOrganisationsCsv(ctx(), csv);
+    const r = await importOrganisationsCsv(ctx(), { csv });
     expect(r.rejected).toEqual([{ line: 5, reason: 'name is empty' }]);
   });
 
@@ -116,42 +116,48 @@ describe('importOrganisationsCsv', () => {
       'Q1899,AUC,active,1992-06-01,,',
       'Council of European Municipalities and Regions,UCLG,active,2004-05-05,,founding',
     ].join('\n');
-    const first = await importOrganisationsCsv(ctx(), csv);
+    const first = await importOrganisationsCsv(ctx(), { csv });
     expect(first).toMatchObject({ form: 'memberships', applied: true, created: 3, updated: 0 });
     expect(await count('memberships')).toBe(3);
-    const second = await importOrganisationsCsv(ctx(), csv);
+    const second = await importOrganisationsCsv(ctx(), { csv });
     expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
-    const bad = await importOrganisationsCsv(ctx(), 'member,group,status,since\nAUC,CEMR,gone,2020-13-01\n');
+    const bad = await importOrganisationsCsv(ctx(), {
+      csv: 'member,group,status,since\nAUC,CEMR,gone,2020-13-01\n',
+    });
     expect(bad.rejected).toEqual([
       { line: 2, reason: expect.stringMatching(/status.*since|since.*status/s) },
     ]);
   });
 
   it('refuses unknown columns, an unknown form, binary content and broken quoting as invalid_csv', async () => {
-    await expect(importOrganisationsCsv(ctx(), 'kind,name,colour\ncity,Paris,blue\n')).rejects.toMatchObject({
+    await expect(
+      importOrganisationsCsv(ctx(), { csv: 'kind,name,colour\ncity,Paris,blue\n' }),
+    ).rejects.toMatchObject({
       code: 'invalid_csv',
       details: { reason: 'unknown_columns', columns: ['colour'] },
     });
-    await expect(importOrganisationsCsv(ctx(), 'foo,bar\n1,2\n')).rejects.toMatchObject({
+    await expect(importOrganisationsCsv(ctx(), { csv: 'foo,bar\n1,2\n' })).rejects.toMatchObject({
       code: 'invalid_csv',
       details: { reason: 'unknown_form' },
     });
     const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe]);
-    await expect(importOrganisationsCsv(ctx(), png)).rejects.toMatchObject({ code: 'invalid_csv' });
-    await expect(importOrganisationsCsv(ctx(), 'kind,name\ncity,\u0000\u0001')).rejects.toMatchObject({
+    await expect(importOrganisationsCsv(ctx(), { csv: png })).rejects.toMatchObject({ code: 'invalid_csv' });
+    await expect(
+      importOrganisationsCsv(ctx(), { csv: 'kind,name\ncity,\u0000\u0001' }),
+    ).rejects.toMatchObject({
       code: 'invalid_csv',
       details: { reason: 'binary' },
     });
-    await expect(importOrganisationsCsv(ctx(), 'kind,name\ncity,"Paris\n')).rejects.toMatchObject({
+    await expect(importOrganisationsCsv(ctx(), { csv: 'kind,name\ncity,"Paris\n' })).rejects.toMatchObject({
       code: 'invalid_csv',
       details: { reason: 'syntax' },
     });
-    await expect(importOrganisationsCsv(ctx(), '')).rejects.toMatchObject({ code: 'invalid_csv' });
+    await expect(importOrganisationsCsv(ctx(), { csv: '' })).rejects.toMatchObject({ code: 'invalid_csv' });
   });
 
   it('accepts a UTF-8 file with a byte order mark', async () => {
     const bytes = new TextEncoder().encode('\ufeffkind,name,country\ncity,Kraków,PL\n');
-    const r = await importOrganisationsCsv(ctx(), bytes);
+    const r = await importOrganisationsCsv(ctx(), { csv: bytes });
     expect(r).toMatchObject({ applied: true, created: 1 });
   });
 });

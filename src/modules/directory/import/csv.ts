@@ -1,9 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { audit } from '../../../core/audit/audit.ts';
-import type { Ctx } from '../../../core/context.ts';
 import { inTransaction } from '../../../core/db/tx.ts';
 import { AppError } from '../../../core/errors.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
 import { isCountryCode } from '../countries.ts';
 import { membershipStatuses, organisationKinds } from '../schema.ts';
 import {
@@ -262,89 +261,107 @@ class Rejected extends Error {
  * any bad row writes nothing. Rows are matched to what is recorded (Wikidata id, GeoNames id,
  * else kind + country + name), so importing the same file twice changes nothing.
  */
-export async function importOrganisationsCsv(
-  ctx: Ctx,
-  input: string | Uint8Array,
-  options: { onProgress?: OnProgress } = {},
-): Promise<CsvImportSummary> {
-  requireImporter(ctx);
-  const parsed = parseCsv(decode(input));
-  const form = detectForm(parsed.header);
-  const checked =
-    form === 'organisations'
-      ? validate(parsed, organisationObject, organisationRow)
-      : validate(parsed, (c) => c, membershipRow);
-  const empty = { form, created: 0, updated: 0, unchanged: 0 };
-  if (checked.rejected.length) return { ...empty, applied: false, rejected: checked.rejected };
+export const importOrganisationsCsv = defineUseCase({
+  name: 'directory.importOrganisationsCsv',
+  kind: 'write',
+  audit: 'directory_organisations',
+  // A rejected row rolls the file's transaction back, and the rejected rows are the answer.
+  ownTransaction: true,
+  allow: requireImporter,
+  input: z
+    .object({
+      csv: z.union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array)]),
+      onProgress: z.custom<OnProgress>((v) => typeof v === 'function').optional(),
+    })
+    .strict(),
+  run: async (uc): Promise<CsvImportSummary> => {
+    const { ctx } = uc;
+    const options = uc.input;
+    const parsed = parseCsv(decode(uc.input.csv));
+    const form = detectForm(parsed.header);
+    const checked =
+      form === 'organisations'
+        ? validate(parsed, organisationObject, organisationRow)
+        : validate(parsed, (c) => c, membershipRow);
+    const empty = { form, created: 0, updated: 0, unchanged: 0 };
+    if (checked.rejected.length) {
+      uc.unchanged();
+      return { ...empty, applied: false, rejected: checked.rejected };
+    }
 
-  try {
-    return await inTransaction(ctx.db, async (tx) => {
-      const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0 };
-      const rejected: Rejection[] = [];
-      // Two rows about the same record would undo each other on every run.
-      const touched = new Map<string, number>();
-      const total = checked.rows.length;
-      options.onProgress?.({ done: 0, total });
-      let done = 0;
-      for (const { line, value } of checked.rows) {
-        try {
-          let key: string;
-          let outcome: Outcome;
-          if (form === 'organisations') {
-            const r = value as OrganisationRow;
-            const fields: OrganisationFields = {
-              kind: r.kind,
-              name: r.name,
-              names: r.names,
-              acronym: r.acronym,
-              altNames: r.alt_names,
-              country: r.country,
-              parentId: r.parent === undefined ? undefined : await resolveReference(tx, r.parent),
-              population: r.population,
-              lat: r.lat,
-              lon: r.lon,
-              geonamesId: r.geonames_id,
-              wikidataId: r.wikidata_id,
-              website: r.website,
-            };
-            const result = await upsertOrganisation(tx, fields, ctx.now);
-            key = result.id;
-            outcome = result.outcome;
-          } else {
-            const r = value as MembershipRow;
-            const memberId = await resolveReference(tx, r.member);
-            const groupId = await resolveReference(tx, r.group);
-            key = `${memberId}/${groupId}`;
-            outcome = await upsertMembership(
-              tx,
-              { memberId, groupId, status: r.status, since: r.since, until: r.until, note: r.note },
-              ctx.now,
-            );
+    try {
+      return await inTransaction(ctx.db, async (tx) => {
+        const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0 };
+        const rejected: Rejection[] = [];
+        // Two rows about the same record would undo each other on every run.
+        const touched = new Map<string, number>();
+        const total = checked.rows.length;
+        options.onProgress?.({ done: 0, total });
+        let done = 0;
+        for (const { line, value } of checked.rows) {
+          try {
+            let key: string;
+            let outcome: Outcome;
+            if (form === 'organisations') {
+              const r = value as OrganisationRow;
+              const fields: OrganisationFields = {
+                kind: r.kind,
+                name: r.name,
+                names: r.names,
+                acronym: r.acronym,
+                altNames: r.alt_names,
+                country: r.country,
+                parentId: r.parent === undefined ? undefined : await resolveReference(tx, r.parent),
+                population: r.population,
+                lat: r.lat,
+                lon: r.lon,
+                geonamesId: r.geonames_id,
+                wikidataId: r.wikidata_id,
+                website: r.website,
+              };
+              const result = await upsertOrganisation(tx, fields, ctx.now);
+              key = result.id;
+              outcome = result.outcome;
+            } else {
+              const r = value as MembershipRow;
+              const memberId = await resolveReference(tx, r.member);
+              const groupId = await resolveReference(tx, r.group);
+              key = `${memberId}/${groupId}`;
+              outcome = await upsertMembership(
+                tx,
+                { memberId, groupId, status: r.status, since: r.since, until: r.until, note: r.note },
+                ctx.now,
+              );
+            }
+            const earlier = touched.get(key);
+            if (earlier !== undefined)
+              throw new RowProblem(
+                `same ${form === 'organisations' ? 'organisation' : 'membership'} as line ${earlier}`,
+              );
+            touched.set(key, line);
+            counts[outcome]++;
+          } catch (e) {
+            if (!(e instanceof RowProblem)) throw e;
+            rejected.push({ line, reason: e.message });
           }
-          const earlier = touched.get(key);
-          if (earlier !== undefined)
-            throw new RowProblem(
-              `same ${form === 'organisations' ? 'organisation' : 'membership'} as line ${earlier}`,
-            );
-          touched.set(key, line);
-          counts[outcome]++;
-        } catch (e) {
-          if (!(e instanceof RowProblem)) throw e;
-          rejected.push({ line, reason: e.message });
+          if (++done % 200 === 0) options.onProgress?.({ done, total });
         }
-        if (++done % 200 === 0) options.onProgress?.({ done, total });
-      }
-      options.onProgress?.({ done: total, total });
-      if (rejected.length) throw new Rejected(rejected);
-      await audit(tx, ctx, {
-        action: 'import',
-        entity: form,
-        after: { source: 'csv', rows: total, ...counts },
+        options.onProgress?.({ done: total, total });
+        if (rejected.length) throw new Rejected(rejected);
+        await uc.audit(
+          {
+            action: 'import',
+            entity: form === 'organisations' ? 'directory_organisations' : 'directory_memberships',
+            after: { source: 'csv', rows: total, ...counts },
+          },
+          tx,
+        );
+        return { form, ...counts, rejected: [], applied: true };
       });
-      return { form, ...counts, rejected: [], applied: true };
-    });
-  } catch (e) {
-    if (e instanceof Rejected) return { ...empty, applied: false, rejected: e.rejected };
-    throw e;
-  }
-}
+    } catch (e) {
+      if (!(e instanceof Rejected)) throw e;
+      uc.unchanged();
+      return { ...empty, applied: false, rejected: e.rejected };
+    }
+  },
+});

@@ -101,7 +101,7 @@ export async function importRoutes(fastify: FastifyInstance, _services: AppServi
       const csv = request.body.csv;
       let outcome: Outcome;
       try {
-        const summary = await importOrganisationsCsv(ctx, csv);
+        const summary = await importOrganisationsCsv(ctx, { csv });
         if (summary.applied) {
           const { created, updated, unchanged } = summary;
           return reply.redirect(
@@ -143,7 +143,7 @@ export async function importRoutes(fastify: FastifyInstance, _services: AppServi
       },
     },
     async (request, reply) => {
-      const summary = await importOrganisationsCsv(request.ctx(), request.body.csv);
+      const summary = await importOrganisationsCsv(request.ctx(), { csv: request.body.csv });
       if (!summary.applied) reply.code(422);
       return summary;
     },

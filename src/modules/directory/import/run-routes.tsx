@@ -126,13 +126,13 @@ export async function importRunRoutes(fastify: FastifyInstance, services: AppSer
     const file = await request.file();
     if (!file) throw new AppError('validation_failed', [{ path: 'file', message: 'required' }]);
     const content = await file.toBuffer();
-    const run = await startImport(request.ctx(), services.jobs, { filename: file.filename, content });
+    const run = await startImport(request.ctx(), { jobs: services.jobs, filename: file.filename, content });
     return reply.redirect(`/directory/imports/${run.id}`, 303);
   });
 
   app.get('/directory/imports/:id', { schema: { hide: true, params: idParams } }, async (request, reply) => {
     const l = request.locale;
-    const run = await getImportRun(request.ctx(), request.params.id);
+    const run = await getImportRun(request.ctx(), { id: request.params.id });
     const pending = run.status === 'queued' || run.status === 'running';
     // Without JavaScript, a refresh every two seconds follows the run until it ends.
     if (pending) reply.header('refresh', '2');
@@ -173,7 +173,8 @@ export async function importRunRoutes(fastify: FastifyInstance, services: AppSer
       },
     },
     async (request, reply) => {
-      const run = await startImport(request.ctx(), services.jobs, {
+      const run = await startImport(request.ctx(), {
+        jobs: services.jobs,
         filename: request.body.filename,
         content: request.body.csv,
       });
@@ -193,6 +194,6 @@ export async function importRunRoutes(fastify: FastifyInstance, services: AppSer
         response: { 200: runSchema, 401: errorResponse, 403: errorResponse, 404: errorResponse },
       },
     },
-    async (request) => present(await getImportRun(request.ctx(), request.params.id)),
+    async (request) => present(await getImportRun(request.ctx(), { id: request.params.id })),
   );
 }

@@ -185,7 +185,7 @@ export async function seedDemoNetwork(ctx: Ctx): Promise<void> {
 
     await audit(tx, ctx, {
       action: 'seed',
-      entity: 'organisations',
+      entity: 'directory_organisations',
       after: {
         seed: 'demo',
         organisations: seed.organisations,

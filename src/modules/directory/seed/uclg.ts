@@ -273,7 +273,7 @@ export async function seedUclgNetwork(ctx: Ctx): Promise<void> {
 
     await audit(tx, ctx, {
       action: 'seed',
-      entity: 'organisations',
+      entity: 'directory_organisations',
       after: { seed: 'uclg', organisations: seed.organisations, memberships: seed.memberships },
     });
   });
