@@ -1,10 +1,12 @@
+import type { PartErrorCode } from './module/parts.ts';
+
 /**
  * The error catalogue: a stable code, its HTTP status, and a message key that every
  * language catalogue translates (`errors.<code>`). Use cases throw AppError; the HTTP layer
  * turns it into `{ error: { code, message, details } }` or a friendly page.
  *
  * These are the kernel's codes. A part adds its own in its manifest (`errors`), and names them
- * for the type checker by merging into `ModuleErrorCodes` (see `modules/fund/errors.ts`).
+ * for the type checker in `Parts` (core/module/parts.ts).
  */
 export const kernelErrors = {
   validation_failed: 400,
@@ -31,11 +33,7 @@ export const kernelErrors = {
   internal: 500,
 } as const;
 
-/** Codes the parts add: `declare module '…/core/errors.ts' { interface ModuleErrorCodes { code: 409 } }`. */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each part
-export interface ModuleErrorCodes {}
-
-export type ErrorCode = keyof typeof kernelErrors | keyof ModuleErrorCodes;
+export type ErrorCode = keyof typeof kernelErrors | PartErrorCode;
 
 const statuses = new Map<string, number>(Object.entries(kernelErrors));
 

@@ -1,7 +1,9 @@
+import type { PartAuditEntity } from '../module/parts.ts';
+
 /**
  * Audit entity names, typed. The kernel's are bare nouns; a part's are `<part>_<thing>`, declared
  * in its manifest (`auditEntities`) and named for the type checker by merging into
- * `ModuleAuditEntities` (see `modules/<part>/audit.ts`). The contract test checks both agree.
+ * `Parts` (core/module/parts.ts). The contract test checks both agree.
  */
 export const kernelAuditEntities = [
   'user',
@@ -11,7 +13,4 @@ export const kernelAuditEntities = [
   'record_link',
 ] as const;
 
-// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each part
-export interface ModuleAuditEntities {}
-
-export type AuditEntity = (typeof kernelAuditEntities)[number] | keyof ModuleAuditEntities;
+export type AuditEntity = (typeof kernelAuditEntities)[number] | PartAuditEntity;

@@ -55,7 +55,13 @@ export interface ReadSpec<S extends z.ZodType, O> extends Common<S, O> {
 
 export type UseCaseSpec<S extends z.ZodType, O> = WriteSpec<S, O> | ReadSpec<S, O>;
 
-export type UseCase<S extends z.ZodType, O> = ((ctx: Ctx, input?: z.input<S>) => Promise<O>) & {
+declare const untrustedBrand: unique symbol;
+/** Input straight from a form or a file, not yet of the schema's type: the use case parses it. */
+export type Untrusted = { readonly [untrustedBrand]: true };
+/** Hand raw form or file values to a use case, which parses them (no cast at the call site). */
+export const untrusted = (value: unknown): Untrusted => value as Untrusted;
+
+export type UseCase<S extends z.ZodType, O> = ((ctx: Ctx, input?: z.input<S> | Untrusted) => Promise<O>) & {
   readonly spec: UseCaseSpec<S, O>;
 };
 
@@ -70,7 +76,7 @@ export const anyone = (_ctx: Ctx): void => undefined;
  * transaction which is refused (rolled back, `internal`) if it recorded no audit event.
  */
 export function defineUseCase<S extends z.ZodType, O>(spec: UseCaseSpec<S, O>): UseCase<S, O> {
-  const fn = async (ctx: Ctx, raw?: z.input<S>): Promise<O> => {
+  const fn = async (ctx: Ctx, raw?: z.input<S> | Untrusted): Promise<O> => {
     spec.allow(ctx);
     const input = parseInput(spec.input, raw ?? {});
     if (spec.kind === 'read') return spec.run(tools(ctx, input, spec.restricted ?? null));

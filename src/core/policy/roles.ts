@@ -1,7 +1,9 @@
+import type { PartRole } from '../module/parts.ts';
+
 /**
  * The kernel's roles (PRODUCT.md). A user may hold several, each optionally scoped to an
  * organisation or Section. A part adds its own roles in its manifest (`roles`) and names them for
- * the type checker by merging into `ModuleRoles` (see `modules/fund/roles.ts`).
+ * the type checker in `Parts` (core/module/parts.ts).
  */
 export const kernelRoles = [
   'member',
@@ -12,10 +14,7 @@ export const kernelRoles = [
   'admin',
 ] as const;
 
-// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each part
-export interface ModuleRoles {}
-
-export type Role = (typeof kernelRoles)[number] | keyof ModuleRoles;
+export type Role = (typeof kernelRoles)[number] | PartRole;
 
 const known: Role[] = [...kernelRoles];
 

@@ -1,6 +1,24 @@
 import { defineModule } from '../../core/module/manifest.ts';
+import { capacityTable, deliveriesTable, needsTable } from './exports.ts';
 import { needLinkKind } from './link-kind.ts';
 import { aidRoutes } from './routes.ts';
+import { allocateOffer, listAllocations, recordPayment } from './service-allocations.ts';
+import { listCapacity, reportCapacity } from './service-capacity.ts';
+import { createCorridor, getCorridor, listCorridors, verifyCorridor } from './service-corridors.ts';
+import { aidSummary } from './service-dashboard.ts';
+import { proposeOffers } from './service-matching.ts';
+import { getNeed, listNeeds, postNeed, verifyNeed } from './service-needs.ts';
+import { getOffer, listOffers, postOffer, withdrawOffer } from './service-offers.ts';
+import { organisationChoices } from './service-places.ts';
+import {
+  confirmDelivery,
+  createShipment,
+  getShipment,
+  listFlaggedDeliveries,
+  listShipments,
+  resolveFollowUp,
+  transitionShipment,
+} from './service-shipments.ts';
 
 export const auditEntities = [
   'aid_need',
@@ -15,14 +33,10 @@ export const auditEntities = [
 export const aidErrors = { over_allocation: 409, personal_data_refused: 422 } as const;
 export const aidRoles = ['aid_coordinator'] as const;
 
-declare module '../../core/audit/entities.ts' {
-  interface ModuleAuditEntities extends Record<(typeof auditEntities)[number], true> {}
-}
-declare module '../../core/errors.ts' {
-  interface ModuleErrorCodes extends Record<keyof typeof aidErrors, true> {}
-}
-declare module '../../core/policy/roles.ts' {
-  interface ModuleRoles extends Record<(typeof aidRoles)[number], true> {}
+declare module '../../core/module/parts.ts' {
+  interface Parts {
+    aid: { errors: typeof aidErrors; roles: typeof aidRoles; auditEntities: typeof auditEntities };
+  }
 }
 
 /** The aid centre: needs, offers, matching, shipments, corridors, reception capacity. */
@@ -36,4 +50,36 @@ export const aidModule = defineModule({
   roles: aidRoles,
   linkKinds: [needLinkKind],
   auditEntities,
+  useCases: [
+    postNeed,
+    verifyNeed,
+    getNeed,
+    listNeeds,
+    postOffer,
+    withdrawOffer,
+    getOffer,
+    listOffers,
+    allocateOffer,
+    recordPayment,
+    listAllocations,
+    proposeOffers,
+    createShipment,
+    transitionShipment,
+    confirmDelivery,
+    resolveFollowUp,
+    getShipment,
+    listShipments,
+    listFlaggedDeliveries,
+    createCorridor,
+    verifyCorridor,
+    getCorridor,
+    listCorridors,
+    reportCapacity,
+    listCapacity,
+    aidSummary,
+    organisationChoices,
+    needsTable,
+    deliveriesTable,
+    capacityTable,
+  ],
 });

@@ -22,8 +22,10 @@ export const auditEntities = [
   'talks_digest_subscription',
 ] as const;
 
-declare module '../../core/audit/entities.ts' {
-  interface ModuleAuditEntities extends Record<(typeof auditEntities)[number], true> {}
+declare module '../../core/module/parts.ts' {
+  interface Parts {
+    talks: { auditEntities: typeof auditEntities };
+  }
 }
 
 /** The Talks: sessions, recommendations and actions, and what they publish. */
