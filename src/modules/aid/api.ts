@@ -94,7 +94,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
       },
     },
     async (request) => {
-      const need = await getNeed(request.ctx(), request.params.id);
+      const need = await getNeed(request.ctx(), { id: request.params.id });
       return { ...need, allocations: await listAllocations(request.ctx(), { needId: need.id }) };
     },
   );
@@ -111,7 +111,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         response: { 200: s.need, ...writeErrors },
       },
     },
-    async (request) => verifyNeed(request.ctx(), request.params.id, request.body),
+    async (request) => verifyNeed(request.ctx(), { ...request.body, id: request.params.id }),
   );
 
   app.get(
@@ -125,7 +125,9 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         response: { 200: z.object({ items: z.array(s.proposal) }), ...readErrors },
       },
     },
-    async (request) => ({ items: await proposeOffers(request.ctx(), request.params.id, request.query) }),
+    async (request) => ({
+      items: await proposeOffers(request.ctx(), { ...request.query, id: request.params.id }),
+    }),
   );
 
   app.get(
@@ -168,7 +170,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
   app.get(
     `${P}/offers/:id`,
     { schema: { tags, summary: 'An offer', params: s.idParams, response: { 200: s.offer, ...readErrors } } },
-    async (request) => getOffer(request.ctx(), request.params.id),
+    async (request) => getOffer(request.ctx(), { id: request.params.id }),
   );
 
   app.post(
@@ -183,7 +185,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         response: { 200: s.offer, ...writeErrors },
       },
     },
-    async (request) => withdrawOffer(request.ctx(), request.params.id, request.body.version),
+    async (request) => withdrawOffer(request.ctx(), { ...request.body, id: request.params.id }),
   );
 
   app.post(
@@ -214,7 +216,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         response: { 200: s.allocation, ...writeErrors },
       },
     },
-    async (request) => recordPayment(request.ctx(), request.params.id),
+    async (request) => recordPayment(request.ctx(), { id: request.params.id }),
   );
 
   app.get(
@@ -262,7 +264,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         response: { 200: s.shipment, ...readErrors },
       },
     },
-    async (request) => getShipment(request.ctx(), request.params.id),
+    async (request) => getShipment(request.ctx(), { id: request.params.id }),
   );
 
   app.post(
@@ -277,7 +279,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         response: { 200: s.shipment, ...writeErrors },
       },
     },
-    async (request) => transitionShipment(request.ctx(), request.params.id, request.body),
+    async (request) => transitionShipment(request.ctx(), { ...request.body, id: request.params.id }),
   );
 
   app.post(
@@ -292,7 +294,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         response: { 200: s.shipment, ...writeErrors },
       },
     },
-    async (request) => confirmDelivery(request.ctx(), request.params.id, request.body),
+    async (request) => confirmDelivery(request.ctx(), { ...request.body, id: request.params.id }),
   );
 
   app.get(
@@ -320,7 +322,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         response: { 200: s.delivery, ...writeErrors },
       },
     },
-    async (request) => resolveFollowUp(request.ctx(), request.params.id, request.body),
+    async (request) => resolveFollowUp(request.ctx(), { ...request.body, id: request.params.id }),
   );
 
   app.get(
@@ -359,7 +361,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         response: { 200: s.corridor, ...readErrors },
       },
     },
-    async (request) => getCorridor(request.ctx(), request.params.id),
+    async (request) => getCorridor(request.ctx(), { id: request.params.id }),
   );
 
   app.post(
@@ -374,7 +376,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         response: { 200: s.corridor, ...writeErrors },
       },
     },
-    async (request) => verifyCorridor(request.ctx(), request.params.id, request.body),
+    async (request) => verifyCorridor(request.ctx(), { ...request.body, id: request.params.id }),
   );
 
   app.get(

@@ -1,6 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
 import { checkRead, requireSignedIn } from './access.ts';
 import { capacityGroups } from './service-capacity.ts';
 import { NEED_COLUMNS, NEED_FROM, needOf } from './service-needs.ts';
@@ -70,8 +72,18 @@ const needColumns: Column<ReturnType<typeof needOf>>[] = [
   { header: 'posted_at', hxl: '#date+start', value: (n) => n.createdAt },
 ];
 
-export async function needsTable(ctx: Ctx): Promise<Table> {
-  checkRead(ctx);
+const noInput = z.object({}).strict();
+
+export const needsTable = defineUseCase({
+  name: 'aid.exportNeeds',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: noInput,
+  run: ({ ctx }) => needs(ctx),
+});
+
+async function needs(ctx: Ctx): Promise<Table> {
   const r = await ctx.db.execute(
     sql`SELECT ${NEED_COLUMNS} FROM ${NEED_FROM} ORDER BY n.created_at, n.id LIMIT ${MAX_ROWS}`,
   );
@@ -97,8 +109,15 @@ const deliveryColumns: Column<Row>[] = [
 ];
 
 /** One row per item of each confirmed delivery. Shipments are for signed-in readers only. */
-export async function deliveriesTable(ctx: Ctx): Promise<Table> {
-  requireSignedIn(ctx);
+export const deliveriesTable = defineUseCase({
+  name: 'aid.exportDeliveries',
+  kind: 'read',
+  allow: requireSignedIn,
+  input: noInput,
+  run: ({ ctx }) => deliveries(ctx),
+});
+
+async function deliveries(ctx: Ctx): Promise<Table> {
   const r = await ctx.db.execute(sql`
     SELECT d.id AS delivery_id, s.id AS shipment_id, c.name AS corridor, o.name AS community, o.id AS community_id,
       o.country, n.category, n.item, n.unit, i.quantity AS sent, i.received_qty AS received, d.confirmed_at, d.resolved_at
@@ -132,8 +151,16 @@ const capacityColumns: Column<Row>[] = [
   ]),
 ];
 
-export async function capacityTable(ctx: Ctx): Promise<Table> {
-  checkRead(ctx);
+export const capacityTable = defineUseCase({
+  name: 'aid.exportCapacity',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: noInput,
+  run: ({ ctx }) => capacity(ctx),
+});
+
+async function capacity(ctx: Ctx): Promise<Table> {
   const r =
     await ctx.db.execute(sql`SELECT c.*, c.as_of::text AS as_of, o.name AS org_name, o.country, o.lat, o.lon
     FROM aid_capacity c JOIN organisations o ON o.id = c.org_id ORDER BY c.as_of, o.name LIMIT ${MAX_ROWS}`);

@@ -1,11 +1,11 @@
 import type { Ctx } from '../../core/context.ts';
-import type { Tx } from '../../core/db/tx.ts';
 import { commitGrant, disburseGrant } from '../fund/index.ts';
 
 /**
  * Where the aid centre meets the Solidarity Fund's ledger: a money offer of the fund allocated
- * to a need is a grant commitment; its payment a disbursement, both in the aid centre's
- * transaction. Idempotency keys are derived from the allocation, so a retry posts nothing more.
+ * to a need is a grant commitment; its payment a disbursement. `ctx.db` is the aid use case's
+ * transaction, and the fund posts inside it, so a refusal (`insufficient_funds`) leaves no
+ * allocation behind. Idempotency keys are derived from the allocation: a retry posts nothing more.
  */
 export interface GrantInput {
   communityOrgId: string;
@@ -16,5 +16,5 @@ export interface GrantInput {
   needId?: string;
 }
 
-export const commitFundGrant = (ctx: Ctx, input: GrantInput, tx: Tx) => commitGrant(ctx, input, tx);
-export const disburseFundGrant = (ctx: Ctx, input: GrantInput, tx: Tx) => disburseGrant(ctx, input, tx);
+export const commitFundGrant = (ctx: Ctx, input: GrantInput) => commitGrant(ctx, input);
+export const disburseFundGrant = (ctx: Ctx, input: GrantInput) => disburseGrant(ctx, input);

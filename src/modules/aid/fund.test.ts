@@ -66,12 +66,14 @@ describe('money of the Solidarity Fund', () => {
     });
     expect(a.grantTransactionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await fundBalanceFor(t.database.db, places.kharkiv, 'EUR')).toBe(50_000);
-    const paid = await recordPayment(as(coordinator), a.id);
+    const paid = await recordPayment(as(coordinator), { id: a.id });
     expect(paid).toMatchObject({ paymentStatus: 'posted', receivedQty: 10 });
     expect(paid.paymentTransactionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await fundBalanceFor(t.database.db, places.kharkiv, 'EUR')).toBe(0);
-    expect((await getNeed(t.ctx(), n.id)).status).toBe('delivered');
-    await expect(recordPayment(as(coordinator), a.id)).rejects.toMatchObject({ code: 'invalid_transition' });
+    expect((await getNeed(t.ctx(), { id: n.id })).status).toBe('delivered');
+    await expect(recordPayment(as(coordinator), { id: a.id })).rejects.toMatchObject({
+      code: 'invalid_transition',
+    });
   });
 
   it('when the pool cannot cover the grant, nothing of the allocation stays', async () => {
@@ -89,7 +91,7 @@ describe('money of the Solidarity Fund', () => {
       sql`SELECT count(*)::int AS n FROM aid_allocations WHERE need_id = ${n.id}`,
     );
     expect(left.rows[0].n).toBe(0);
-    expect((await getNeed(t.ctx(), n.id)).allocatedQty).toBe(0);
+    expect((await getNeed(t.ctx(), { id: n.id })).allocatedQty).toBe(0);
   });
 
   it('a payment above the threshold waits for a second approver, and is not counted delivered meanwhile', async () => {
@@ -101,12 +103,12 @@ describe('money of the Solidarity Fund', () => {
       quantity: 4,
       amountMinor: 250_000,
     });
-    const waiting = await recordPayment(as(coordinator), a.id);
+    const waiting = await recordPayment(as(coordinator), { id: a.id });
     expect(waiting.paymentStatus).toBe('pending_approval');
     expect(waiting.paymentTransactionId).toBeNull();
-    expect((await getNeed(t.ctx(), n.id)).status).toBe('fully_covered');
+    expect((await getNeed(t.ctx(), { id: n.id })).status).toBe('fully_covered');
     // Asking again posts nothing more: the same idempotency key finds the same request.
-    expect((await recordPayment(as(coordinator), a.id)).paymentStatus).toBe('pending_approval');
+    expect((await recordPayment(as(coordinator), { id: a.id })).paymentStatus).toBe('pending_approval');
     const approvals = await t.database.db.execute<{ n: number }>(
       sql`SELECT count(*)::int AS n FROM fund_approvals WHERE idempotency_key = ${`aid-payment:${a.id}`}`,
     );

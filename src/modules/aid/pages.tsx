@@ -185,12 +185,12 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
 
   async function needPage(request: FastifyRequest, id: string, error?: string): Promise<string> {
     const ctx = request.ctx();
-    const need = await getNeed(ctx, id);
+    const need = await getNeed(ctx, { id });
     const centre = isCentre(ctx.actor);
     const d: NeedPageData = {
       need,
       allocations: await listAllocations(ctx, { needId: id }),
-      proposals: centre && need.lacking > 0 ? await proposeOffers(ctx, id, { limit: 10 }) : null,
+      proposals: centre && need.lacking > 0 ? await proposeOffers(ctx, { id, limit: 10 }) : null,
       shipments: ctx.actor ? await listShipments(ctx, { needId: id }) : null,
       links: await listLinks(ctx, { kind: 'aid.need', id }),
       canVerify: centre,
@@ -215,7 +215,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
   });
 
   app.post('/aid/needs/:id/verify', { schema: { ...hide, params: idParams } }, async (request, reply) => {
-    await verifyNeed(request.ctx(), request.params.id, cleaned(request.body) as never);
+    await verifyNeed(request.ctx(), { ...cleaned(request.body), id: request.params.id } as never);
     return reply.redirect(`/aid/needs/${request.params.id}?notice=verified`, 303);
   });
 
@@ -239,7 +239,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
     '/aid/allocations/:id/payment',
     { schema: { ...hide, params: idParams } },
     async (request, reply) => {
-      const a = await recordPayment(request.ctx(), request.params.id);
+      const a = await recordPayment(request.ctx(), { id: request.params.id });
       return reply.redirect(
         safeBack((request.body as Body)?.back, `/aid/needs/${a.needId}?notice=paid`),
         303,
@@ -315,7 +315,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
 
   const shipmentForm = async (request: FastifyRequest, needId: string, errors: Errors) => {
     const ctx = request.ctx();
-    const need = await getNeed(ctx, needId);
+    const need = await getNeed(ctx, { id: needId });
     return renderPage(request, {
       title: t(request.locale, 'aid.shipments.prepare'),
       children: (
@@ -365,7 +365,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
 
   async function shipmentPage(request: FastifyRequest, id: string, error?: string) {
     const ctx = request.ctx();
-    const s = await getShipment(ctx, id);
+    const s = await getShipment(ctx, { id });
     return renderPage(request, {
       title: t(request.locale, 'aid.shipments.one'),
       children: (
@@ -391,7 +391,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
     '/aid/shipments/:id/transition',
     { schema: { ...hide, params: idParams } },
     async (request, reply) => {
-      await transitionShipment(request.ctx(), request.params.id, cleaned(request.body) as never);
+      await transitionShipment(request.ctx(), { ...cleaned(request.body), id: request.params.id } as never);
       return reply.redirect(`/aid/shipments/${request.params.id}`, 303);
     },
   );
@@ -402,7 +402,8 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
     async (request, reply) => {
       const body = (request.body ?? {}) as Body;
       try {
-        await confirmDelivery(request.ctx(), request.params.id, {
+        await confirmDelivery(request.ctx(), {
+          id: request.params.id,
           items: itemsOf(body).map((i) => ({
             shipmentItemId: i?.shipmentItemId,
             receivedQty: i?.receivedQty,
@@ -426,7 +427,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
     { schema: { ...hide, params: idParams } },
     async (request, reply) => {
       const body = cleaned(request.body);
-      await resolveFollowUp(request.ctx(), request.params.id, { note: (body.note as string) ?? null });
+      await resolveFollowUp(request.ctx(), { id: request.params.id, note: (body.note as string) ?? null });
       return reply.redirect(safeBack(body.back, '/aid'), 303);
     },
   );
@@ -483,7 +484,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
   });
 
   app.post('/aid/corridors/:id/verify', { schema: { ...hide, params: idParams } }, async (request, reply) => {
-    await verifyCorridor(request.ctx(), request.params.id, cleaned(request.body) as never);
+    await verifyCorridor(request.ctx(), { ...cleaned(request.body), id: request.params.id } as never);
     return reply.redirect('/aid/corridors', 303);
   });
 

@@ -1,12 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import { inTransaction, type Tx } from '../../core/db/tx.ts';
+import type { DbOrTx } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { invalidField, parseInput } from '../../core/validation/input.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
+import { requireActor } from '../../core/policy/policy.ts';
+import { invalidField, uuid } from '../../core/validation/input.ts';
 import { checkRead, requireCentre } from './access.ts';
 import { commitFundGrant, disburseFundGrant } from './fund-bridge.ts';
-import { type AllocateInput, allocateInput } from './input.ts';
+import { allocateInput } from './input.ts';
 import { NEED_STATUS_SQL } from './need-status.ts';
 
 export interface Allocation {
@@ -61,7 +63,7 @@ function allocationOf(r: any): Allocation {
 }
 
 /** Recompute a need's totals-derived status after its totals changed (same transaction). */
-export async function refreshNeedStatus(tx: Tx, needId: string): Promise<void> {
+export async function refreshNeedStatus(tx: DbOrTx, needId: string): Promise<void> {
   await tx.execute(sql`UPDATE aid_needs SET status = ${sql.raw(NEED_STATUS_SQL)} WHERE id = ${needId}`);
 }
 
@@ -73,10 +75,16 @@ export async function refreshNeedStatus(tx: Tx, needId: string): Promise<void> {
  * A money offer from the Solidarity Fund becomes a grant commitment in the fund's ledger, in
  * the same transaction.
  */
-export async function allocateOffer(ctx: Ctx, raw: AllocateInput): Promise<Allocation> {
-  const actor = requireCentre(ctx);
-  const input = parseInput(allocateInput, raw);
-  return inTransaction(ctx.db, async (tx) => {
+export const allocateOffer = defineUseCase({
+  name: 'aid.allocateOffer',
+  kind: 'write',
+  audit: 'aid_allocation',
+  allow: requireCentre,
+  input: allocateInput,
+  async run(uc): Promise<Allocation> {
+    const { ctx, input } = uc;
+    const actor = requireActor(ctx);
+    const tx = ctx.db;
     const needRows = await tx.execute<{
       quantity: string;
       allocated_qty: string;
@@ -135,31 +143,22 @@ export async function allocateOffer(ctx: Ctx, raw: AllocateInput): Promise<Alloc
       WHERE id = ${input.needId}`);
     await refreshNeedStatus(tx, input.needId);
     if (offer.kind === 'money' && offer.source === 'fund') {
-      const grant = await commitFundGrant(
-        ctx,
-        {
-          communityOrgId: need.community_org_id,
-          amountMinor: input.amountMinor as number,
-          currency: offer.currency as string,
-          idempotencyKey: `aid-allocation:${id}`,
-          memo: `Aid: ${need.item}`,
-          needId: input.needId,
-        },
-        tx,
-      );
+      const grant = await commitFundGrant(ctx, {
+        communityOrgId: need.community_org_id,
+        amountMinor: input.amountMinor as number,
+        currency: offer.currency as string,
+        idempotencyKey: `aid-allocation:${id}`,
+        memo: `Aid: ${need.item}`,
+        needId: input.needId,
+      });
       await tx.execute(
         sql`UPDATE aid_allocations SET grant_transaction_id = ${grant.transactionId} WHERE id = ${id}`,
       );
     }
-    await audit(tx, ctx, {
-      action: 'allocate',
-      entity: 'aid_allocation',
-      entityId: id,
-      after: { ...input, kind: offer.kind },
-    });
+    await uc.audit({ action: 'allocate', entityId: id, after: { ...input, kind: offer.kind } });
     return loadAllocation(tx, id);
-  });
-}
+  },
+});
 
 async function loadAllocation(db: Ctx['db'], id: string): Promise<Allocation> {
   const r = await db.execute(sql`SELECT ${ALLOCATION_COLUMNS} FROM ${ALLOCATION_FROM} WHERE a.id = ${id}`);
@@ -167,27 +166,37 @@ async function loadAllocation(db: Ctx['db'], id: string): Promise<Allocation> {
   return allocationOf(r.rows[0]);
 }
 
-export async function listAllocations(
-  ctx: Ctx,
-  f: { needId?: string; offerId?: string },
-): Promise<Allocation[]> {
-  checkRead(ctx);
-  const conds = [sql`TRUE`];
-  if (f.needId) conds.push(sql`a.need_id = ${f.needId}`);
-  if (f.offerId) conds.push(sql`a.offer_id = ${f.offerId}`);
-  const r = await ctx.db.execute(sql`SELECT ${ALLOCATION_COLUMNS} FROM ${ALLOCATION_FROM}
-    WHERE ${sql.join(conds, sql` AND `)} ORDER BY a.created_at, a.id LIMIT 500`);
-  return r.rows.map(allocationOf);
-}
+export const listAllocations = defineUseCase({
+  name: 'aid.listAllocations',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({ needId: uuid.optional(), offerId: uuid.optional() }).strict(),
+  async run({ ctx, input: f }): Promise<Allocation[]> {
+    const conds = [sql`TRUE`];
+    if (f.needId) conds.push(sql`a.need_id = ${f.needId}`);
+    if (f.offerId) conds.push(sql`a.offer_id = ${f.offerId}`);
+    const r = await ctx.db.execute(sql`SELECT ${ALLOCATION_COLUMNS} FROM ${ALLOCATION_FROM}
+      WHERE ${sql.join(conds, sql` AND `)} ORDER BY a.created_at, a.id LIMIT 500`);
+    return r.rows.map(allocationOf);
+  },
+});
 
 /**
  * Pay a money allocation from the Solidarity Fund: a disbursement from the community's grant
  * account. Above the fund's threshold it waits for a second approver; once posted, the money
  * counts as delivered to the need.
  */
-export async function recordPayment(ctx: Ctx, allocationId: string): Promise<Allocation> {
-  requireCentre(ctx);
-  return inTransaction(ctx.db, async (tx) => {
+export const recordPayment = defineUseCase({
+  name: 'aid.recordPayment',
+  kind: 'write',
+  audit: 'aid_allocation',
+  allow: requireCentre,
+  input: z.object({ id: uuid }).strict(),
+  async run(uc): Promise<Allocation> {
+    const { ctx } = uc;
+    const allocationId = uc.input.id;
+    const tx = ctx.db;
     const r = await tx.execute<{
       need_id: string;
       quantity: string;
@@ -208,28 +217,24 @@ export async function recordPayment(ctx: Ctx, allocationId: string): Promise<All
     // returns the posted disbursement once it is approved, and posts nothing twice.
     if (a.payment_status === 'posted')
       throw new AppError('invalid_transition', { from: 'posted', to: 'posted' });
-    const paid = await disburseFundGrant(
-      ctx,
-      {
-        communityOrgId: a.community_org_id,
-        amountMinor: Number(a.amount_minor),
-        currency: a.currency as string,
-        idempotencyKey: `aid-payment:${allocationId}`,
-        memo: `Aid: ${a.item}`,
-        needId: a.need_id,
-      },
-      tx,
-    );
+    const paid = await disburseFundGrant(ctx, {
+      communityOrgId: a.community_org_id,
+      amountMinor: Number(a.amount_minor),
+      currency: a.currency as string,
+      idempotencyKey: `aid-payment:${allocationId}`,
+      memo: `Aid: ${a.item}`,
+      needId: a.need_id,
+    });
     await tx.execute(sql`UPDATE aid_allocations SET payment_status = ${paid.status},
       payment_transaction_id = ${paid.transactionId}, payment_approval_id = ${paid.approvalId ?? null} WHERE id = ${allocationId}`);
     if (paid.status === 'posted') await markPaid(tx, allocationId, a.need_id, Number(a.quantity), ctx.now);
-    await audit(tx, ctx, { action: 'pay', entity: 'aid_allocation', entityId: allocationId, after: paid });
+    await uc.audit({ action: 'pay', entityId: allocationId, after: paid });
     return loadAllocation(tx, allocationId);
-  });
-}
+  },
+});
 
 /** Money that was paid covers its share of the need as if delivered. */
-async function markPaid(tx: Tx, allocationId: string, needId: string, quantity: number, now: Date) {
+async function markPaid(tx: DbOrTx, allocationId: string, needId: string, quantity: number, now: Date) {
   await tx.execute(sql`UPDATE aid_allocations SET received_qty = quantity WHERE id = ${allocationId}`);
   await tx.execute(sql`UPDATE aid_needs SET delivered_qty = delivered_qty + ${quantity}, updated_at = ${now.toISOString()}
     WHERE id = ${needId}`);

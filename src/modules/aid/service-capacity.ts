@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import { inTransaction } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
-import { invalidField, parseInput } from '../../core/validation/input.ts';
-import { checkRead, organisationPlace, requireCentreOrMember } from './access.ts';
-import { type CapacityInput, capacityFields, capacityInput, capacityKeys } from './input.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
+import { invalidField, uuid } from '../../core/validation/input.ts';
+import { checkRead, checkWrite, organisationPlace, requireCentreOrMember } from './access.ts';
+import { capacityFields, capacityInput, capacityKeys } from './input.ts';
 
 export const capacityGroups = ['children', 'women', 'young', 'elderly', 'total'] as const;
 export type CapacityGroup = (typeof capacityGroups)[number];
@@ -56,18 +56,30 @@ function reportOf(r: any): CapacityReport {
 
 const snake = (f: string) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** An LRG (its members) or the centre reports its capacity for a date; a second report the same day replaces it. */
-export async function reportCapacity(ctx: Ctx, raw: CapacityInput): Promise<CapacityReport> {
-  refusePersonalData(raw);
-  const input = parseInput(capacityInput, raw);
-  const actor = requireCentreOrMember(ctx, input.orgId);
-  for (const g of ['children', 'women', 'young', 'elderly'] as const) {
-    for (const side of ['Available', 'Used'] as const) {
-      if (input[`${g}${side}`] > input[`total${side}`])
-        throw invalidField(`${g}${side}`, 'more_than_total', `more than total${side}`);
+/**
+ * An LRG (its members) or the centre reports its capacity for a date; a second report the same
+ * day replaces it. The payload is refused as personal data before it is parsed, so that the
+ * answer says why: its input is any payload, of which only the counts are accepted.
+ */
+export const reportCapacity = defineUseCase({
+  name: 'aid.reportCapacity',
+  kind: 'write',
+  audit: 'aid_capacity',
+  allow: checkWrite,
+  input: z.preprocess((raw) => {
+    refusePersonalData(raw);
+    return raw;
+  }, capacityInput),
+  async run(uc): Promise<CapacityReport> {
+    const { ctx, input } = uc;
+    const actor = requireCentreOrMember(ctx, input.orgId);
+    for (const g of ['children', 'women', 'young', 'elderly'] as const) {
+      for (const side of ['Available', 'Used'] as const) {
+        if (input[`${g}${side}`] > input[`total${side}`])
+          throw invalidField(`${g}${side}`, 'more_than_total', `more than total${side}`);
+      }
     }
-  }
-  return inTransaction(ctx.db, async (tx) => {
+    const tx = ctx.db;
     await organisationPlace(tx, input.orgId, 'orgId');
     const at = ctx.now.toISOString();
     const cols = capacityFields.map((f) => sql.raw(snake(f)));
@@ -82,16 +94,11 @@ export async function reportCapacity(ctx: Ctx, raw: CapacityInput): Promise<Capa
         )}, reported_by = EXCLUDED.reported_by, updated_at = EXCLUDED.updated_at
       RETURNING id, (xmax = 0) AS inserted`);
     const { id, inserted } = r.rows[0];
-    await audit(tx, ctx, {
-      action: inserted ? 'create' : 'update',
-      entity: 'aid_capacity',
-      entityId: id,
-      after: input,
-    });
+    await uc.audit({ action: inserted ? 'create' : 'update', entityId: id, after: input });
     const [report] = await selectReports(tx, sql`c.id = ${id}`);
     return report;
-  });
-}
+  },
+});
 
 async function selectReports(db: Ctx['db'], where: ReturnType<typeof sql>, limit = 500) {
   const r = await db.execute(sql`SELECT c.*, o.name AS org_name, o.country, o.lat, o.lon
@@ -101,13 +108,17 @@ async function selectReports(db: Ctx['db'], where: ReturnType<typeof sql>, limit
 }
 
 /** Every report, newest first, or only the latest of each LRG. */
-export async function listCapacity(
-  ctx: Ctx,
-  f: { latest?: boolean; orgId?: string } = {},
-): Promise<CapacityReport[]> {
-  checkRead(ctx);
-  const conds = [sql`TRUE`];
-  if (f.orgId) conds.push(sql`c.org_id = ${f.orgId}`);
-  if (f.latest) conds.push(sql`c.as_of = (SELECT max(as_of) FROM aid_capacity l WHERE l.org_id = c.org_id)`);
-  return selectReports(ctx.db, sql.join(conds, sql` AND `), 5000);
-}
+export const listCapacity = defineUseCase({
+  name: 'aid.listCapacity',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({ latest: z.boolean().optional(), orgId: uuid.optional() }).strict(),
+  async run({ ctx, input: f }): Promise<CapacityReport[]> {
+    const conds = [sql`TRUE`];
+    if (f.orgId) conds.push(sql`c.org_id = ${f.orgId}`);
+    if (f.latest)
+      conds.push(sql`c.as_of = (SELECT max(as_of) FROM aid_capacity l WHERE l.org_id = c.org_id)`);
+    return selectReports(ctx.db, sql.join(conds, sql` AND `), 5000);
+  },
+});

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../core/audit/audit.ts';
-import type { Ctx } from '../../core/context.ts';
-import { inTransaction } from '../../core/db/tx.ts';
+import { z } from 'zod';
 import { AppError, notFound } from '../../core/errors.ts';
-import { parseInput } from '../../core/validation/input.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
+import { requireActor } from '../../core/policy/policy.ts';
+import { uuid } from '../../core/validation/input.ts';
 import { checkRead, isCentre, organisationPlace, requireCentre } from './access.ts';
-import { type CorridorInput, corridorInput, corridorStatusInput } from './input.ts';
+import { corridorInput, corridorStatusInput } from './input.ts';
 import type { CorridorStatus } from './schema.ts';
 
 export interface Corridor {
@@ -52,45 +52,55 @@ const columns = (withPath: boolean) => sql`c.id, c.name, c.origin_name, c.destin
 const FROM = sql`aid_corridors c LEFT JOIN organisations oo ON oo.id = c.origin_org_id
   LEFT JOIN organisations od ON od.id = c.destination_org_id`;
 
-export async function listCorridors(ctx: Ctx): Promise<Corridor[]> {
-  checkRead(ctx);
-  const withPath = isCentre(ctx.actor);
-  return inTransaction(ctx.db, async (tx) => {
-    const r = await tx.execute(sql`SELECT ${columns(withPath)} FROM ${FROM} ORDER BY c.name LIMIT 500`);
+export const listCorridors = defineUseCase({
+  name: 'aid.listCorridors',
+  kind: 'read',
+  public: true,
+  restricted: 'aid_corridor',
+  allow: checkRead,
+  input: z.object({}).strict(),
+  async run(uc): Promise<Corridor[]> {
+    const withPath = isCentre(uc.ctx.actor);
+    const r = await uc.ctx.db.execute(
+      sql`SELECT ${columns(withPath)} FROM ${FROM} ORDER BY c.name LIMIT 500`,
+    );
     const items = r.rows.map((x) => corridorOf(x, withPath));
-    if (withPath && items.some((c) => c.path))
-      await audit(tx, ctx, {
-        action: 'read_restricted',
-        entity: 'aid_corridor',
-        after: { fields: ['path'], ids: items.filter((c) => c.path).map((c) => c.id) },
-      });
+    const shown = items.filter((c) => c.path).map((c) => c.id);
+    if (shown.length > 0) await uc.restrictedRead('aid_corridor', null, { fields: ['path'], ids: shown });
     return items;
-  });
-}
+  },
+});
 
-export async function getCorridor(ctx: Ctx, id: string): Promise<Corridor> {
-  checkRead(ctx);
-  const withPath = isCentre(ctx.actor);
-  return inTransaction(ctx.db, async (tx) => {
-    const r = await tx.execute(sql`SELECT ${columns(withPath)} FROM ${FROM} WHERE c.id = ${id}`);
+export const getCorridor = defineUseCase({
+  name: 'aid.getCorridor',
+  kind: 'read',
+  public: true,
+  restricted: 'aid_corridor',
+  allow: checkRead,
+  input: z.object({ id: uuid }),
+  async run(uc): Promise<Corridor> {
+    const withPath = isCentre(uc.ctx.actor);
+    const r = await uc.ctx.db.execute(
+      sql`SELECT ${columns(withPath)} FROM ${FROM} WHERE c.id = ${uc.input.id}`,
+    );
     if (!r.rows[0]) throw notFound('corridor');
     const c = corridorOf(r.rows[0], withPath);
-    if (withPath && c.path)
-      await audit(tx, ctx, {
-        action: 'read_restricted',
-        entity: 'aid_corridor',
-        entityId: id,
-        after: { fields: ['path'] },
-      });
+    if (c.path) await uc.restrictedRead('aid_corridor', c.id, { fields: ['path'] });
     return c;
-  });
-}
+  },
+});
 
 /** The centre records a corridor; recording it counts as verifying it. */
-export async function createCorridor(ctx: Ctx, raw: CorridorInput): Promise<Corridor> {
-  const actor = requireCentre(ctx);
-  const input = parseInput(corridorInput, raw);
-  return inTransaction(ctx.db, async (tx) => {
+export const createCorridor = defineUseCase({
+  name: 'aid.createCorridor',
+  kind: 'write',
+  audit: 'aid_corridor',
+  allow: requireCentre,
+  input: corridorInput,
+  async run(uc): Promise<Corridor> {
+    const { ctx, input } = uc;
+    const actor = requireActor(ctx);
+    const tx = ctx.db;
     if (input.originOrgId) await organisationPlace(tx, input.originOrgId, 'originOrgId');
     if (input.destinationOrgId) await organisationPlace(tx, input.destinationOrgId, 'destinationOrgId');
     const at = ctx.now.toISOString();
@@ -104,26 +114,24 @@ export async function createCorridor(ctx: Ctx, raw: CorridorInput): Promise<Corr
     const id = r.rows[0]?.id;
     if (!id) throw new AppError('already_exists', { field: 'name' });
     // The route itself stays out of the audit log, which more people read than the route.
-    await audit(tx, ctx, {
-      action: 'create',
-      entity: 'aid_corridor',
-      entityId: id,
-      after: { ...input, path: input.path ? 'set' : null },
-    });
+    await uc.audit({ action: 'create', entityId: id, after: { ...input, path: input.path ? 'set' : null } });
     const created = await tx.execute(sql`SELECT ${columns(true)} FROM ${FROM} WHERE c.id = ${id}`);
     return corridorOf(created.rows[0], true);
-  });
-}
+  },
+});
 
 /** The centre re-verifies a corridor and sets its status (who and when are kept). */
-export async function verifyCorridor(
-  ctx: Ctx,
-  id: string,
-  raw: { status: CorridorStatus; version: number; note?: string | null },
-): Promise<Corridor> {
-  const actor = requireCentre(ctx);
-  const input = parseInput(corridorStatusInput, raw);
-  return inTransaction(ctx.db, async (tx) => {
+export const verifyCorridor = defineUseCase({
+  name: 'aid.verifyCorridor',
+  kind: 'write',
+  audit: 'aid_corridor',
+  allow: requireCentre,
+  input: corridorStatusInput.extend({ id: uuid }),
+  async run(uc): Promise<Corridor> {
+    const { ctx, input } = uc;
+    const { id } = input;
+    const actor = requireActor(ctx);
+    const tx = ctx.db;
     const r = await tx.execute<{ status: string; version: number }>(
       sql`SELECT status, version FROM aid_corridors WHERE id = ${id} FOR UPDATE`,
     );
@@ -135,14 +143,13 @@ export async function verifyCorridor(
     await tx.execute(sql`UPDATE aid_corridors SET status = ${input.status},
       note = COALESCE(${input.note || null}, note), last_verified_at = ${at}, last_verified_by = ${actor.userId},
       last_verified_by_name = ${actor.name}, version = version + 1, updated_at = ${at} WHERE id = ${id}`);
-    await audit(tx, ctx, {
+    await uc.audit({
       action: 'verify',
-      entity: 'aid_corridor',
       entityId: id,
       before: { status: before.status },
       after: { status: input.status },
     });
     const after = await tx.execute(sql`SELECT ${columns(false)} FROM ${FROM} WHERE c.id = ${id}`);
     return corridorOf(after.rows[0], false);
-  });
-}
+  },
+});

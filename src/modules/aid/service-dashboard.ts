@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
 import { checkRead } from './access.ts';
 import { type NeedStatus, needStatuses } from './schema.ts';
 import type { MapPlace } from './views/map.tsx';
@@ -12,8 +14,16 @@ export interface AidSummary {
 }
 
 /** The figures and map places of the dashboard, in three aggregate queries. */
-export async function aidSummary(ctx: Ctx): Promise<AidSummary> {
-  checkRead(ctx);
+export const aidSummary = defineUseCase({
+  name: 'aid.summary',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({}).strict(),
+  run: ({ ctx }) => summary(ctx),
+});
+
+async function summary(ctx: Ctx): Promise<AidSummary> {
   const byStatus = await ctx.db.execute<{ status: NeedStatus; n: string }>(
     sql`SELECT status, count(*) AS n FROM aid_needs GROUP BY status`,
   );

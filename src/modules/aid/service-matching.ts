@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { notFound } from '../../core/errors.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
+import { uuid } from '../../core/validation/input.ts';
 import { checkRead } from './access.ts';
 import { type Offer, offerOf } from './service-offers.ts';
 
@@ -35,13 +38,16 @@ const OPEN = sql.raw(`f.status = 'open' AND f.total > f.allocated`);
  * and the need's priority makes time and distance count more (critical ×1.5, high ×1.25).
  * Goods must be in the need's unit; money offers fit any need of their cluster.
  */
-export async function proposeOffers(
-  ctx: Ctx,
-  needId: string,
-  opts: { limit?: number } = {},
-): Promise<Proposal[]> {
-  checkRead(ctx);
-  const limit = Math.min(Math.max(opts.limit ?? 10, 1), 50);
+export const proposeOffers = defineUseCase({
+  name: 'aid.proposeOffers',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({ id: uuid, limit: z.coerce.number().int().optional() }).strict(),
+  run: ({ ctx, input }) => propose(ctx, input.id, Math.min(Math.max(input.limit ?? 10, 1), 50)),
+});
+
+async function propose(ctx: Ctx, needId: string, limit: number): Promise<Proposal[]> {
   const found = await ctx.db.execute<{
     id: string;
     category: string;

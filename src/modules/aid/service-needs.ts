@@ -1,19 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import { inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { invalidField, parseInput } from '../../core/validation/input.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
+import { requireActor } from '../../core/policy/policy.ts';
+import { invalidField, uuid } from '../../core/validation/input.ts';
 import {
   actsFor,
   checkRead,
+  checkWrite,
   isCentre,
   organisationPlace,
   requireCentre,
   requireCentreOrMember,
 } from './access.ts';
-import { type PostNeedInput, postNeedInput, verifyNeedInput } from './input.ts';
-import type { Cluster, NeedStatus, Priority } from './schema.ts';
+import { postNeedInput, verifyNeedInput } from './input.ts';
+import { type Cluster, clusters, type NeedStatus, needStatuses, type Priority } from './schema.ts';
 
 export interface Need {
   id: string;
@@ -78,14 +80,19 @@ export function needOf(r: any): Need {
 }
 
 /** A community's member (for their community) or the centre posts a need. */
-export async function postNeed(ctx: Ctx, raw: PostNeedInput): Promise<Need> {
-  const input = parseInput(postNeedInput, raw);
-  const actor = requireCentreOrMember(ctx, input.communityOrgId);
-  if ((input.lat == null) !== (input.lon == null))
-    throw invalidField('lat', 'lat_lon_together', 'latitude and longitude go together');
-  return inTransaction(ctx.db, async (tx) => {
-    const org = await organisationPlace(tx, input.communityOrgId, 'communityOrgId');
-    const r = await tx.execute<{ id: string }>(sql`
+export const postNeed = defineUseCase({
+  name: 'aid.postNeed',
+  kind: 'write',
+  audit: 'aid_need',
+  allow: checkWrite,
+  input: postNeedInput,
+  async run(uc) {
+    const { ctx, input } = uc;
+    const actor = requireCentreOrMember(ctx, input.communityOrgId);
+    if ((input.lat == null) !== (input.lon == null))
+      throw invalidField('lat', 'lat_lon_together', 'latitude and longitude go together');
+    const org = await organisationPlace(ctx.db, input.communityOrgId, 'communityOrgId');
+    const r = await ctx.db.execute<{ id: string }>(sql`
       INSERT INTO aid_needs (community_org_id, category, item, quantity, unit, priority, needed_by, description,
         place_name, lat, lon, posted_by, created_at, updated_at)
       VALUES (${org.id}, ${input.category}, ${input.item}, ${input.quantity}, ${input.unit}, ${input.priority},
@@ -93,10 +100,10 @@ export async function postNeed(ctx: Ctx, raw: PostNeedInput): Promise<Need> {
         ${input.lat ?? org.lat}, ${input.lon ?? org.lon}, ${actor.userId}, ${ctx.now.toISOString()}, ${ctx.now.toISOString()})
       RETURNING id`);
     const id = r.rows[0].id;
-    await audit(tx, ctx, { action: 'create', entity: 'aid_need', entityId: id, after: input });
-    return loadNeed(tx, id);
-  });
-}
+    await uc.audit({ action: 'create', entityId: id, after: input });
+    return loadNeed(ctx.db, id);
+  },
+});
 
 async function loadNeed(db: Ctx['db'], id: string, forUpdate = false): Promise<Need> {
   const r = await db.execute(
@@ -107,66 +114,78 @@ async function loadNeed(db: Ctx['db'], id: string, forUpdate = false): Promise<N
 }
 
 /** Needs are aid appeals: public. */
-export async function getNeed(ctx: Ctx, id: string): Promise<Need> {
-  checkRead(ctx);
-  return loadNeed(ctx.db, id);
-}
+export const getNeed = defineUseCase({
+  name: 'aid.getNeed',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({ id: uuid }),
+  run: ({ ctx, input }) => loadNeed(ctx.db, input.id),
+});
 
 /** The centre verifies a need (who and when are kept); optimistic on `version`. */
-export async function verifyNeed(ctx: Ctx, id: string, raw: { version: number }): Promise<Need> {
-  const actor = requireCentre(ctx);
-  const { version } = parseInput(verifyNeedInput, raw);
-  return inTransaction(ctx.db, async (tx) => {
-    const before = await loadNeed(tx, id, true);
-    if (before.version !== version)
+export const verifyNeed = defineUseCase({
+  name: 'aid.verifyNeed',
+  kind: 'write',
+  audit: 'aid_need',
+  allow: requireCentre,
+  input: verifyNeedInput.extend({ id: uuid }),
+  async run(uc) {
+    const { ctx, input } = uc;
+    const actor = requireActor(ctx);
+    const before = await loadNeed(ctx.db, input.id, true);
+    if (before.version !== input.version)
       throw new AppError('conflict', { reason: 'stale_version', current: before.version });
     if (before.verifiedAt) throw new AppError('invalid_transition', { from: 'verified', to: 'verified' });
-    await tx.execute(sql`UPDATE aid_needs SET verified_at = ${ctx.now.toISOString()}, verified_by = ${actor.userId},
-      version = version + 1, updated_at = ${ctx.now.toISOString()} WHERE id = ${id}`);
-    await audit(tx, ctx, {
-      action: 'verify',
-      entity: 'aid_need',
-      entityId: id,
-      before: { verifiedAt: null },
-    });
-    return loadNeed(tx, id);
-  });
-}
+    await ctx.db.execute(sql`UPDATE aid_needs SET verified_at = ${ctx.now.toISOString()}, verified_by = ${actor.userId},
+      version = version + 1, updated_at = ${ctx.now.toISOString()} WHERE id = ${input.id}`);
+    await uc.audit({ action: 'verify', entityId: input.id, before: { verifiedAt: null } });
+    return loadNeed(ctx.db, input.id);
+  },
+});
 
-export interface NeedFilters {
-  status?: NeedStatus | 'active';
-  category?: Cluster;
-  communityOrgId?: string;
-  limit?: number;
-  cursor?: string;
-}
+export const needFilters = z
+  .object({
+    status: z.enum([...needStatuses, 'active']).optional(),
+    category: z.enum(clusters).optional(),
+    communityOrgId: uuid.optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+export type NeedFilters = z.input<typeof needFilters>;
 
 /** Newest first, keyset-paginated on (created_at, id). `active` = not yet delivered. */
-export async function listNeeds(
-  ctx: Ctx,
-  f: NeedFilters = {},
-): Promise<{ items: Need[]; nextCursor: string | null }> {
-  checkRead(ctx);
-  const limit = Math.min(f.limit ?? 50, 500);
-  const conds = [sql`TRUE`];
-  if (f.status === 'active') conds.push(sql`n.status <> 'delivered'`);
-  else if (f.status) conds.push(sql`n.status = ${f.status}`);
-  if (f.category) conds.push(sql`n.category = ${f.category}`);
-  if (f.communityOrgId) conds.push(sql`n.community_org_id = ${f.communityOrgId}`);
-  if (f.cursor) {
-    const [at, id] = Buffer.from(f.cursor, 'base64url').toString().split('|');
-    if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id))
-      throw invalidField('cursor', 'invalid_cursor', 'invalid cursor');
-    conds.push(sql`(n.created_at, n.id) < (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const r = await ctx.db.execute(sql`SELECT ${NEED_COLUMNS} FROM ${NEED_FROM}
-    WHERE ${sql.join(conds, sql` AND `)} ORDER BY n.created_at DESC, n.id DESC LIMIT ${limit + 1}`);
-  const items = r.rows.slice(0, limit).map(needOf);
-  const last = items[items.length - 1];
-  const nextCursor =
-    r.rows.length > limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null;
-  return { items, nextCursor };
-}
+export const listNeeds = defineUseCase({
+  name: 'aid.listNeeds',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: needFilters,
+  async run({ ctx, input: f }): Promise<{ items: Need[]; nextCursor: string | null }> {
+    const limit = Math.min(f.limit ?? 50, 500);
+    const conds = [sql`TRUE`];
+    if (f.status === 'active') conds.push(sql`n.status <> 'delivered'`);
+    else if (f.status) conds.push(sql`n.status = ${f.status}`);
+    if (f.category) conds.push(sql`n.category = ${f.category}`);
+    if (f.communityOrgId) conds.push(sql`n.community_org_id = ${f.communityOrgId}`);
+    if (f.cursor) {
+      const [at, id] = Buffer.from(f.cursor, 'base64url').toString().split('|');
+      if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id))
+        throw invalidField('cursor', 'invalid_cursor', 'invalid cursor');
+      conds.push(sql`(n.created_at, n.id) < (${at}::timestamptz, ${id}::uuid)`);
+    }
+    const r = await ctx.db.execute(sql`SELECT ${NEED_COLUMNS} FROM ${NEED_FROM}
+      WHERE ${sql.join(conds, sql` AND `)} ORDER BY n.created_at DESC, n.id DESC LIMIT ${limit + 1}`);
+    const items = r.rows.slice(0, limit).map(needOf);
+    const last = items[items.length - 1];
+    const nextCursor =
+      r.rows.length > limit && last
+        ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url')
+        : null;
+    return { items, nextCursor };
+  },
+});
 
 /** May the actor post needs for, or confirm deliveries to, this community? */
 export const canActForCommunity = (ctx: Ctx, orgId: string) =>

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import { inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { hasAnyRole } from '../../core/policy/policy.ts';
-import { invalidField, parseInput } from '../../core/validation/input.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
+import { hasAnyRole, requireActor } from '../../core/policy/policy.ts';
+import { invalidField, uuid } from '../../core/validation/input.ts';
 import { actsFor, checkRead, checkWrite, isCentre, organisationPlace } from './access.ts';
-import { type PostOfferInput, postOfferInput } from './input.ts';
-import type { Cluster } from './schema.ts';
+import { postOfferInput } from './input.ts';
+import { type Cluster, clusters } from './schema.ts';
 
 export interface Offer {
   id: string;
@@ -66,32 +66,37 @@ export function offerOf(r: any): Offer {
  * A member organisation offers goods (or money) for itself; the Solidarity Fund's money is
  * offered by a treasurer or the centre. Money is always in integer minor units.
  */
-export async function postOffer(ctx: Ctx, raw: PostOfferInput): Promise<Offer> {
-  const input = parseInput(postOfferInput, raw);
-  const actor = checkWrite(ctx);
-  if (input.source === 'fund') {
-    if (input.kind !== 'money')
-      throw invalidField('kind', 'fund_offers_money', 'the Solidarity Fund offers money');
-    if (!isCentre(actor) && !hasAnyRole(actor, ['treasurer']))
-      throw new AppError('forbidden', { needed: ['treasurer'] });
-  } else {
-    if (!input.offererOrgId) throw invalidField('offererOrgId', 'required');
-    if (!isCentre(actor) && !actsFor(actor, input.offererOrgId))
-      throw new AppError('forbidden', { needed: ['member'] });
-  }
-  if (input.kind === 'goods' && (!input.quantity || !input.unit))
-    throw invalidField('quantity', 'required', 'goods need a quantity and unit');
-  if (input.kind === 'money' && (!input.amountMinor || !input.currency))
-    throw invalidField('amountMinor', 'required', 'money needs an amount and currency');
-  if ((input.lat == null) !== (input.lon == null))
-    throw invalidField('lat', 'lat_lon_together', 'latitude and longitude go together');
-  return inTransaction(ctx.db, async (tx) => {
+export const postOffer = defineUseCase({
+  name: 'aid.postOffer',
+  kind: 'write',
+  audit: 'aid_offer',
+  allow: checkWrite,
+  input: postOfferInput,
+  async run(uc) {
+    const { ctx, input } = uc;
+    const actor = requireActor(ctx);
+    if (input.source === 'fund') {
+      if (input.kind !== 'money')
+        throw invalidField('kind', 'fund_offers_money', 'the Solidarity Fund offers money');
+      if (!isCentre(actor) && !hasAnyRole(actor, ['treasurer']))
+        throw new AppError('forbidden', { needed: ['treasurer'] });
+    } else {
+      if (!input.offererOrgId) throw invalidField('offererOrgId', 'required');
+      if (!isCentre(actor) && !actsFor(actor, input.offererOrgId))
+        throw new AppError('forbidden', { needed: ['member'] });
+    }
+    if (input.kind === 'goods' && (!input.quantity || !input.unit))
+      throw invalidField('quantity', 'required', 'goods need a quantity and unit');
+    if (input.kind === 'money' && (!input.amountMinor || !input.currency))
+      throw invalidField('amountMinor', 'required', 'money needs an amount and currency');
+    if ((input.lat == null) !== (input.lon == null))
+      throw invalidField('lat', 'lat_lon_together', 'latitude and longitude go together');
     const org =
       input.source === 'member' && input.offererOrgId
-        ? await organisationPlace(tx, input.offererOrgId, 'offererOrgId')
+        ? await organisationPlace(ctx.db, input.offererOrgId, 'offererOrgId')
         : null;
     const goods = input.kind === 'goods';
-    const r = await tx.execute<{ id: string }>(sql`
+    const r = await ctx.db.execute<{ id: string }>(sql`
       INSERT INTO aid_offers (kind, source, offerer_org_id, category, item, unit, currency, total, available_from,
         place_name, lat, lon, note, posted_by, created_at, updated_at)
       VALUES (${input.kind}, ${input.source}, ${org?.id ?? null}, ${input.category}, ${input.item},
@@ -100,10 +105,10 @@ export async function postOffer(ctx: Ctx, raw: PostOfferInput): Promise<Offer> {
         ${input.lon ?? org?.lon ?? null}, ${input.note || null}, ${actor.userId}, ${ctx.now.toISOString()}, ${ctx.now.toISOString()})
       RETURNING id`);
     const id = r.rows[0].id;
-    await audit(tx, ctx, { action: 'create', entity: 'aid_offer', entityId: id, after: input });
-    return loadOffer(tx, id);
-  });
-}
+    await uc.audit({ action: 'create', entityId: id, after: input });
+    return loadOffer(ctx.db, id);
+  },
+});
 
 export async function loadOffer(db: Ctx['db'], id: string): Promise<Offer> {
   const r = await db.execute(sql`SELECT ${OFFER_COLUMNS} FROM ${OFFER_FROM} WHERE f.id = ${id}`);
@@ -111,17 +116,27 @@ export async function loadOffer(db: Ctx['db'], id: string): Promise<Offer> {
   return offerOf(r.rows[0]);
 }
 
-export async function getOffer(ctx: Ctx, id: string): Promise<Offer> {
-  checkRead(ctx);
-  return loadOffer(ctx.db, id);
-}
+export const getOffer = defineUseCase({
+  name: 'aid.getOffer',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({ id: uuid }),
+  run: ({ ctx, input }) => loadOffer(ctx.db, input.id),
+});
 
 /** Withdraw what is left of an offer (allocations already made stand). */
-export async function withdrawOffer(ctx: Ctx, id: string, version: number): Promise<Offer> {
-  const actor = checkWrite(ctx);
-  return inTransaction(ctx.db, async (tx) => {
-    const r = await tx.execute(
-      sql`SELECT ${OFFER_COLUMNS} FROM ${OFFER_FROM} WHERE f.id = ${id} FOR UPDATE OF f`,
+export const withdrawOffer = defineUseCase({
+  name: 'aid.withdrawOffer',
+  kind: 'write',
+  audit: 'aid_offer',
+  allow: checkWrite,
+  input: z.object({ id: uuid, version: z.coerce.number().int().positive() }).strict(),
+  async run(uc) {
+    const { ctx, input } = uc;
+    const actor = requireActor(ctx);
+    const r = await ctx.db.execute(
+      sql`SELECT ${OFFER_COLUMNS} FROM ${OFFER_FROM} WHERE f.id = ${input.id} FOR UPDATE OF f`,
     );
     if (!r.rows[0]) throw notFound('offer');
     const before = offerOf(r.rows[0]);
@@ -129,40 +144,42 @@ export async function withdrawOffer(ctx: Ctx, id: string, version: number): Prom
       isCentre(actor) ||
       (before.offererOrgId ? actsFor(actor, before.offererOrgId) : hasAnyRole(actor, ['treasurer']));
     if (!mayWithdraw) throw new AppError('forbidden');
-    if (before.version !== version)
+    if (before.version !== input.version)
       throw new AppError('conflict', { reason: 'stale_version', current: before.version });
     if (before.status !== 'open')
       throw new AppError('invalid_transition', { from: before.status, to: 'withdrawn' });
-    await tx.execute(sql`UPDATE aid_offers SET status = 'withdrawn', version = version + 1,
-      updated_at = ${ctx.now.toISOString()} WHERE id = ${id}`);
-    await audit(tx, ctx, {
-      action: 'withdraw',
-      entity: 'aid_offer',
-      entityId: id,
-      before: { status: before.status },
-    });
-    return loadOffer(tx, id);
-  });
-}
+    await ctx.db.execute(sql`UPDATE aid_offers SET status = 'withdrawn', version = version + 1,
+      updated_at = ${ctx.now.toISOString()} WHERE id = ${input.id}`);
+    await uc.audit({ action: 'withdraw', entityId: input.id, before: { status: before.status } });
+    return loadOffer(ctx.db, input.id);
+  },
+});
 
-export async function listOffers(
-  ctx: Ctx,
-  f: {
-    kind?: 'goods' | 'money';
-    category?: Cluster;
-    open?: boolean;
-    offererOrgId?: string;
-    limit?: number;
-  } = {},
-): Promise<Offer[]> {
-  checkRead(ctx);
-  const conds = [sql`TRUE`];
-  if (f.kind) conds.push(sql`f.kind = ${f.kind}`);
-  if (f.category) conds.push(sql`f.category = ${f.category}`);
-  if (f.offererOrgId) conds.push(sql`f.offerer_org_id = ${f.offererOrgId}`);
-  if (f.open) conds.push(sql`f.status = 'open' AND f.total > f.allocated`);
-  const r =
-    await ctx.db.execute(sql`SELECT ${OFFER_COLUMNS} FROM ${OFFER_FROM} WHERE ${sql.join(conds, sql` AND `)}
-    ORDER BY f.created_at DESC, f.id DESC LIMIT ${Math.min(f.limit ?? 100, 500)}`);
-  return r.rows.map(offerOf);
-}
+export const offerFilters = z
+  .object({
+    kind: z.enum(['goods', 'money']).optional(),
+    category: z.enum(clusters).optional(),
+    open: z.boolean().optional(),
+    offererOrgId: uuid.optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const listOffers = defineUseCase({
+  name: 'aid.listOffers',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: offerFilters,
+  async run({ ctx, input: f }): Promise<Offer[]> {
+    const conds = [sql`TRUE`];
+    if (f.kind) conds.push(sql`f.kind = ${f.kind}`);
+    if (f.category) conds.push(sql`f.category = ${f.category}`);
+    if (f.offererOrgId) conds.push(sql`f.offerer_org_id = ${f.offererOrgId}`);
+    if (f.open) conds.push(sql`f.status = 'open' AND f.total > f.allocated`);
+    const r =
+      await ctx.db.execute(sql`SELECT ${OFFER_COLUMNS} FROM ${OFFER_FROM} WHERE ${sql.join(conds, sql` AND `)}
+      ORDER BY f.created_at DESC, f.id DESC LIMIT ${Math.min(f.limit ?? 100, 500)}`);
+    return r.rows.map(offerOf);
+  },
+});

@@ -1,14 +1,24 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { sqlUuids } from '../../core/db/sql-arrays.ts';
-import { isCentre, memberOrgs } from './access.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
+import { isCentre, memberOrgs, requireSignedIn } from './access.ts';
 
 /**
  * Organisations offered in the aid forms' selects: those the reader acts for; for the centre,
  * also every organisation already in the aid centre and the largest cities of Ukraine and its
  * neighbours (a directory of 100,000 places cannot be one select).
  */
-export async function organisationChoices(ctx: Ctx): Promise<{ value: string; label: string }[]> {
+export const organisationChoices = defineUseCase({
+  name: 'aid.organisationChoices',
+  kind: 'read',
+  allow: requireSignedIn,
+  input: z.object({}).strict(),
+  run: ({ ctx }) => choices(ctx),
+});
+
+async function choices(ctx: Ctx): Promise<{ value: string; label: string }[]> {
   const mine = memberOrgs(ctx.actor);
   const centre = isCentre(ctx.actor);
   const r = await ctx.db.execute<{ id: string; name: string; country: string | null }>(sql`

@@ -1,20 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import { inTransaction } from '../../core/db/tx.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { isStaff } from '../../core/policy/policy.ts';
-import { invalidField, parseInput } from '../../core/validation/input.ts';
+import { defineUseCase } from '../../core/module/use-case.ts';
+import { isStaff, requireActor } from '../../core/policy/policy.ts';
+import { invalidField, uuid } from '../../core/validation/input.ts';
 import { actsFor, checkWrite, requireCentre, requireSignedIn } from './access.ts';
-import {
-  type DeliveryInput,
-  deliveryInput,
-  resolveInput,
-  type ShipmentInput,
-  shipmentInput,
-  transitionInput,
-} from './input.ts';
-import type { ShipmentStatus } from './schema.ts';
+import { deliveryInput, resolveInput, shipmentInput, transitionInput } from './input.ts';
+import { type ShipmentStatus, shipmentStatuses } from './schema.ts';
 import { refreshNeedStatus } from './service-allocations.ts';
 
 export interface ShipmentItem {
@@ -116,22 +109,31 @@ async function loadShipment(db: Ctx['db'], id: string, forUpdate = false): Promi
   };
 }
 
-export async function getShipment(ctx: Ctx, id: string): Promise<Shipment> {
-  requireSignedIn(ctx);
-  return loadShipment(ctx.db, id);
-}
+export const getShipment = defineUseCase({
+  name: 'aid.getShipment',
+  kind: 'read',
+  allow: requireSignedIn,
+  input: z.object({ id: uuid }),
+  run: ({ ctx, input }) => loadShipment(ctx.db, input.id),
+});
 
 /**
  * The centre packs goods of allocations into a shipment to one community, along a corridor
  * that is not closed. Allocations are locked in id order; what is shipped never exceeds what
  * each allocation still has to ship.
  */
-export async function createShipment(ctx: Ctx, raw: ShipmentInput): Promise<Shipment> {
-  const actor = requireCentre(ctx);
-  const input = parseInput(shipmentInput, raw);
-  const ids = input.items.map((i) => i.allocationId);
-  if (new Set(ids).size !== ids.length) throw invalidField('items', 'duplicate', 'each allocation once');
-  return inTransaction(ctx.db, async (tx) => {
+export const createShipment = defineUseCase({
+  name: 'aid.createShipment',
+  kind: 'write',
+  audit: 'aid_shipment',
+  allow: requireCentre,
+  input: shipmentInput,
+  async run(uc): Promise<Shipment> {
+    const { ctx, input } = uc;
+    const actor = requireActor(ctx);
+    const tx = ctx.db;
+    const ids = input.items.map((i) => i.allocationId);
+    if (new Set(ids).size !== ids.length) throw invalidField('items', 'duplicate', 'each allocation once');
     if (input.corridorId) {
       const c = await tx.execute<{ status: string }>(
         sql`SELECT status FROM aid_corridors WHERE id = ${input.corridorId}`,
@@ -179,21 +181,23 @@ export async function createShipment(ctx: Ctx, raw: ShipmentInput): Promise<Ship
         sql`UPDATE aid_allocations SET shipped_qty = shipped_qty + ${item.quantity} WHERE id = ${item.allocationId}`,
       );
     }
-    await audit(tx, ctx, { action: 'create', entity: 'aid_shipment', entityId: id, after: input });
+    await uc.audit({ action: 'create', entityId: id, after: input });
     return loadShipment(tx, id);
-  });
-}
+  },
+});
 
 /** dispatch (preparing → in transit), cancel (preparing → cancelled), return (in transit → returned). */
-export async function transitionShipment(
-  ctx: Ctx,
-  id: string,
-  raw: { action: 'dispatch' | 'return' | 'cancel'; version: number },
-): Promise<Shipment> {
-  requireCentre(ctx);
-  const input = parseInput(transitionInput, raw);
-  const step = TRANSITIONS[input.action];
-  return inTransaction(ctx.db, async (tx) => {
+export const transitionShipment = defineUseCase({
+  name: 'aid.transitionShipment',
+  kind: 'write',
+  audit: 'aid_shipment',
+  allow: requireCentre,
+  input: transitionInput.extend({ id: uuid }),
+  async run(uc): Promise<Shipment> {
+    const { ctx, input } = uc;
+    const { id } = input;
+    const tx = ctx.db;
+    const step = TRANSITIONS[input.action];
     const before = await loadShipment(tx, id, true);
     if (before.version !== input.version)
       throw new AppError('conflict', { reason: 'stale_version', current: before.version });
@@ -217,25 +221,31 @@ export async function transitionShipment(
       dispatched_at = CASE WHEN ${step.to} = 'in_transit' THEN ${at}::timestamptz ELSE dispatched_at END,
       closed_at = CASE WHEN ${step.to} IN ('cancelled', 'returned') THEN ${at}::timestamptz ELSE closed_at END
       WHERE id = ${id}`);
-    await audit(tx, ctx, {
+    await uc.audit({
       action: input.action,
-      entity: 'aid_shipment',
       entityId: id,
       before: { status: before.status },
       after: { status: step.to },
     });
     return loadShipment(tx, id);
-  });
-}
+  },
+});
 
 /**
  * The receiving community confirms what arrived, item by item. What arrived counts as
  * delivered to each need; what is missing is flagged for follow-up and owed to the need again.
  */
-export async function confirmDelivery(ctx: Ctx, shipmentId: string, raw: DeliveryInput): Promise<Shipment> {
-  const actor = checkWrite(ctx);
-  const input = parseInput(deliveryInput, raw);
-  return inTransaction(ctx.db, async (tx) => {
+export const confirmDelivery = defineUseCase({
+  name: 'aid.confirmDelivery',
+  kind: 'write',
+  audit: 'aid_delivery',
+  allow: checkWrite,
+  input: deliveryInput.extend({ id: uuid }),
+  async run(uc): Promise<Shipment> {
+    const { ctx, input } = uc;
+    const actor = requireActor(ctx);
+    const shipmentId = input.id;
+    const tx = ctx.db;
     const s = await loadShipment(tx, shipmentId, true);
     if (!isStaff(actor) && !actsFor(actor, s.destinationOrgId))
       throw new AppError('forbidden', { reason: 'receiving_community_only' });
@@ -273,25 +283,27 @@ export async function confirmDelivery(ctx: Ctx, shipmentId: string, raw: Deliver
       RETURNING id`);
     await tx.execute(sql`UPDATE aid_shipments SET status = 'delivered', closed_at = ${at}, version = version + 1,
       updated_at = ${at} WHERE id = ${shipmentId}`);
-    await audit(tx, ctx, {
+    await uc.audit({
       action: 'confirm_delivery',
-      entity: 'aid_delivery',
       entityId: d.rows[0].id,
       after: { shipmentId, sent, received, items: input.items },
     });
     return loadShipment(tx, shipmentId);
-  });
-}
+  },
+});
 
 /** The centre closes the follow-up of a flagged delivery. */
-export async function resolveFollowUp(
-  ctx: Ctx,
-  deliveryId: string,
-  raw: { note?: string | null },
-): Promise<Delivery> {
-  const actor = requireCentre(ctx);
-  const input = parseInput(resolveInput, raw);
-  return inTransaction(ctx.db, async (tx) => {
+export const resolveFollowUp = defineUseCase({
+  name: 'aid.resolveFollowUp',
+  kind: 'write',
+  audit: 'aid_delivery',
+  allow: requireCentre,
+  input: resolveInput.extend({ id: uuid }),
+  async run(uc): Promise<Delivery> {
+    const { ctx, input } = uc;
+    const actor = requireActor(ctx);
+    const deliveryId = input.id;
+    const tx = ctx.db;
     const r = await tx.execute(sql`SELECT * FROM aid_deliveries WHERE id = ${deliveryId} FOR UPDATE`);
     if (!r.rows[0]) throw notFound('delivery');
     const before = deliveryOf(r.rows[0]);
@@ -300,15 +312,10 @@ export async function resolveFollowUp(
     const done =
       await tx.execute(sql`UPDATE aid_deliveries SET resolved_at = ${ctx.now.toISOString()}, resolved_by = ${actor.userId},
       resolution_note = ${input.note || null} WHERE id = ${deliveryId} RETURNING *`);
-    await audit(tx, ctx, {
-      action: 'resolve',
-      entity: 'aid_delivery',
-      entityId: deliveryId,
-      after: { note: input.note ?? null },
-    });
+    await uc.audit({ action: 'resolve', entityId: deliveryId, after: { note: input.note ?? null } });
     return deliveryOf(done.rows[0]);
-  });
-}
+  },
+});
 
 export interface ShipmentSummary {
   id: string;
@@ -323,36 +330,47 @@ export interface ShipmentSummary {
   version: number;
 }
 
-export async function listShipments(
-  ctx: Ctx,
-  f: { status?: ShipmentStatus; destinationOrgId?: string; needId?: string } = {},
-): Promise<ShipmentSummary[]> {
-  requireSignedIn(ctx);
-  const conds = [sql`TRUE`];
-  if (f.status) conds.push(sql`s.status = ${f.status}`);
-  if (f.destinationOrgId) conds.push(sql`s.destination_org_id = ${f.destinationOrgId}`);
-  if (f.needId)
-    conds.push(sql`EXISTS (SELECT 1 FROM aid_shipment_items i JOIN aid_allocations a ON a.id = i.allocation_id
+export const shipmentFilters = z
+  .object({
+    status: z.enum(shipmentStatuses).optional(),
+    destinationOrgId: uuid.optional(),
+    needId: uuid.optional(),
+  })
+  .strict();
+
+export const listShipments = defineUseCase({
+  name: 'aid.listShipments',
+  kind: 'read',
+  allow: requireSignedIn,
+  input: shipmentFilters,
+  async run({ ctx, input: f }): Promise<ShipmentSummary[]> {
+    const conds = [sql`TRUE`];
+    if (f.status) conds.push(sql`s.status = ${f.status}`);
+    if (f.destinationOrgId) conds.push(sql`s.destination_org_id = ${f.destinationOrgId}`);
+    if (f.needId)
+      conds.push(sql`EXISTS (SELECT 1 FROM aid_shipment_items i JOIN aid_allocations a ON a.id = i.allocation_id
       WHERE i.shipment_id = s.id AND a.need_id = ${f.needId})`);
-  const r = await ctx.db.execute(sql`SELECT s.id, s.status, s.destination_org_id, o.name AS destination_name,
+    const r =
+      await ctx.db.execute(sql`SELECT s.id, s.status, s.destination_org_id, o.name AS destination_name,
       c.name AS corridor_name, s.reference, s.created_at, s.version,
       (SELECT count(*) FROM aid_shipment_items i WHERE i.shipment_id = s.id) AS items,
       (SELECT coalesce(sum(quantity), 0) FROM aid_shipment_items i WHERE i.shipment_id = s.id) AS sent_qty
     FROM aid_shipments s JOIN organisations o ON o.id = s.destination_org_id LEFT JOIN aid_corridors c ON c.id = s.corridor_id
     WHERE ${sql.join(conds, sql` AND `)} ORDER BY s.created_at DESC, s.id LIMIT 200`);
-  return r.rows.map((s: any) => ({
-    id: s.id,
-    status: s.status,
-    destinationOrgId: s.destination_org_id,
-    destinationName: s.destination_name,
-    corridorName: s.corridor_name,
-    reference: s.reference,
-    items: Number(s.items),
-    sentQty: Number(s.sent_qty),
-    createdAt: iso(s.created_at)!,
-    version: Number(s.version),
-  }));
-}
+    return r.rows.map((s: any) => ({
+      id: s.id,
+      status: s.status,
+      destinationOrgId: s.destination_org_id,
+      destinationName: s.destination_name,
+      corridorName: s.corridor_name,
+      reference: s.reference,
+      items: Number(s.items),
+      sentQty: Number(s.sent_qty),
+      createdAt: iso(s.created_at)!,
+      version: Number(s.version),
+    }));
+  },
+});
 
 export interface FlaggedDelivery extends Delivery {
   destinationName: string;
@@ -360,14 +378,19 @@ export interface FlaggedDelivery extends Delivery {
 }
 
 /** Deliveries with a difference still to follow up (the dashboard's list). */
-export async function listFlaggedDeliveries(ctx: Ctx): Promise<FlaggedDelivery[]> {
-  requireSignedIn(ctx);
-  const r = await ctx.db.execute(sql`SELECT d.*, o.name AS destination_name, s.reference
+export const listFlaggedDeliveries = defineUseCase({
+  name: 'aid.listFlaggedDeliveries',
+  kind: 'read',
+  allow: requireSignedIn,
+  input: z.object({}).strict(),
+  async run({ ctx }): Promise<FlaggedDelivery[]> {
+    const r = await ctx.db.execute(sql`SELECT d.*, o.name AS destination_name, s.reference
     FROM aid_deliveries d JOIN aid_shipments s ON s.id = d.shipment_id JOIN organisations o ON o.id = s.destination_org_id
     WHERE d.flagged AND d.resolved_at IS NULL ORDER BY d.confirmed_at DESC LIMIT 200`);
-  return r.rows.map((x: any) => ({
-    ...deliveryOf(x),
-    destinationName: x.destination_name,
-    reference: x.reference,
-  }));
-}
+    return r.rows.map((x: any) => ({
+      ...deliveryOf(x),
+      destinationName: x.destination_name,
+      reference: x.reference,
+    }));
+  },
+});

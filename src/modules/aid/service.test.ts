@@ -81,11 +81,11 @@ describe('needs', () => {
     expect(await codeOf(postNeed(t.ctx(null), blankets()))).toBe('unauthenticated');
     const need = await postNeed(as(kharkivMember), blankets());
     expect(need).toMatchObject({ status: 'open', lacking: 100, lat: 49.99, lon: 36.23, verifiedAt: null });
-    expect(await codeOf(verifyNeed(as(kharkivMember), need.id, { version: 1 }))).toBe('forbidden');
-    const verified = await verifyNeed(as(coordinator), need.id, { version: 1 });
+    expect(await codeOf(verifyNeed(as(kharkivMember), { id: need.id, version: 1 }))).toBe('forbidden');
+    const verified = await verifyNeed(as(coordinator), { id: need.id, version: 1 });
     expect(verified.verifiedAt).not.toBeNull();
     expect(verified.verifiedByName).toBe(coordinator.actor.name);
-    expect(await codeOf(verifyNeed(as(coordinator), need.id, { version: 1 }))).toBe('conflict');
+    expect(await codeOf(verifyNeed(as(coordinator), { id: need.id, version: 1 }))).toBe('conflict');
   });
 
   it('refuses bad input without writing anything', async () => {
@@ -121,12 +121,12 @@ describe('allocation', () => {
       await codeOf(allocateOffer(as(coordinator), { needId: need.id, offerId: offer.id, quantity: 31 })),
     ).toBe('over_allocation');
     await allocateOffer(as(coordinator), { needId: need.id, offerId: offer.id, quantity: 20 });
-    expect((await getNeed(t.ctx(), need.id)).status).toBe('partly_covered');
+    expect((await getNeed(t.ctx(), { id: need.id })).status).toBe('partly_covered');
     expect(
       await codeOf(allocateOffer(as(coordinator), { needId: need.id, offerId: offer.id, quantity: 11 })),
     ).toBe('over_allocation');
     await allocateOffer(as(coordinator), { needId: need.id, offerId: offer.id, quantity: 10 });
-    expect((await getNeed(t.ctx(), need.id)).status).toBe('fully_covered');
+    expect((await getNeed(t.ctx(), { id: need.id })).status).toBe('fully_covered');
   });
 
   it('two coordinators taking the last 10 units at once: one succeeds, the other gets a conflict', async () => {
@@ -157,7 +157,7 @@ describe('allocation', () => {
       allocateOffer(as(coordinator2), { needId: need.id, offerId: o2.id, quantity: 10 }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect((await getNeed(t.ctx(), need.id)).allocatedQty).toBe(10);
+    expect((await getNeed(t.ctx(), { id: need.id })).allocatedQty).toBe(10);
   });
 
   it('refuses goods in another unit', async () => {
@@ -194,7 +194,7 @@ describe('matching', () => {
       item: 'Thermal blankets',
       unit: 'kg',
     });
-    const proposals = await proposeOffers(t.ctx(), need.id, { limit: 20 });
+    const proposals = await proposeOffers(t.ctx(), { id: need.id, limit: 20 });
     const ids = proposals.map((p) => p.offer.id);
     expect(ids[0]).toBe(near.id);
     expect(ids.indexOf(near.id)).toBeLessThan(ids.indexOf(similar.id));
@@ -207,7 +207,7 @@ describe('matching', () => {
     expect(proposals.find((p) => p.offer.id === similar.id)?.itemFit).toBe('similar');
     expect(proposals.find((p) => p.offer.id === late.id)?.inTime).toBe(false);
     await allocateOffer(as(coordinator), { needId: need.id, offerId: near.id, quantity: 40 });
-    expect(await proposeOffers(t.ctx(), need.id)).toEqual([]);
+    expect(await proposeOffers(t.ctx(), { id: need.id })).toEqual([]);
   });
 });
 
@@ -245,41 +245,45 @@ describe('shipments and deliveries', () => {
     // Not yet on its way: nothing to confirm.
     expect(
       await codeOf(
-        confirmDelivery(as(kharkivMember), s.id, {
+        confirmDelivery(as(kharkivMember), {
+          id: s.id,
           items: [{ shipmentItemId: s.items[0].id, receivedQty: 50 }],
         }),
       ),
     ).toBe('invalid_transition');
-    expect(await codeOf(transitionShipment(as(coordinator), s.id, { action: 'return', version: 1 }))).toBe(
-      'invalid_transition',
-    );
-    const moving = await transitionShipment(as(coordinator), s.id, { action: 'dispatch', version: 1 });
+    expect(
+      await codeOf(transitionShipment(as(coordinator), { id: s.id, action: 'return', version: 1 })),
+    ).toBe('invalid_transition');
+    const moving = await transitionShipment(as(coordinator), { id: s.id, action: 'dispatch', version: 1 });
     expect(moving.status).toBe('in_transit');
-    expect(await codeOf(transitionShipment(as(coordinator), s.id, { action: 'cancel', version: 2 }))).toBe(
-      'invalid_transition',
-    );
+    expect(
+      await codeOf(transitionShipment(as(coordinator), { id: s.id, action: 'cancel', version: 2 })),
+    ).toBe('invalid_transition');
     // Only the receiving community confirms.
     expect(
       await codeOf(
-        confirmDelivery(as(lvivMember), s.id, {
+        confirmDelivery(as(lvivMember), {
+          id: s.id,
           items: [{ shipmentItemId: s.items[0].id, receivedQty: 50 }],
         }),
       ),
     ).toBe('forbidden');
     expect(
       await codeOf(
-        confirmDelivery(as(kharkivMember), s.id, {
+        confirmDelivery(as(kharkivMember), {
+          id: s.id,
           items: [{ shipmentItemId: s.items[0].id, receivedQty: 51 }],
         }),
       ),
     ).toBe('validation_failed');
-    const done = await confirmDelivery(as(kharkivMember), s.id, {
+    const done = await confirmDelivery(as(kharkivMember), {
+      id: s.id,
       items: [{ shipmentItemId: s.items[0].id, receivedQty: 44 }],
       note: 'Six were soaked',
     });
     expect(done.status).toBe('delivered');
     expect(done.delivery).toMatchObject({ sentQty: 50, receivedQty: 44, flagged: true });
-    const after = await getNeed(t.ctx(), need.id);
+    const after = await getNeed(t.ctx(), { id: need.id });
     expect(after).toMatchObject({
       deliveredQty: 44,
       allocatedQty: 44,
@@ -302,14 +306,15 @@ describe('shipments and deliveries', () => {
     expect(
       await codeOf(createShipment(as(coordinator), { items: [{ allocationId: alloc.id, quantity: 1 }] })),
     ).toBe('over_allocation');
-    await transitionShipment(as(coordinator), s1.id, { action: 'cancel', version: 1 });
+    await transitionShipment(as(coordinator), { id: s1.id, action: 'cancel', version: 1 });
     const s2 = await createShipment(as(coordinator), { items: [{ allocationId: alloc.id, quantity: 8 }] });
-    await transitionShipment(as(coordinator), s2.id, { action: 'dispatch', version: 1 });
-    const done = await confirmDelivery(as(kharkivMember), s2.id, {
+    await transitionShipment(as(coordinator), { id: s2.id, action: 'dispatch', version: 1 });
+    const done = await confirmDelivery(as(kharkivMember), {
+      id: s2.id,
       items: [{ shipmentItemId: s2.items[0].id, receivedQty: 8 }],
     });
     expect(done.delivery?.flagged).toBe(false);
-    expect((await getNeed(t.ctx(), need.id)).status).toBe('delivered');
+    expect((await getNeed(t.ctx(), { id: need.id })).status).toBe('delivered');
   });
 });
 
@@ -329,7 +334,7 @@ describe('corridors', () => {
       status: 'restricted',
     });
     for (const reader of [t.ctx(null), as(kharkivMember)]) {
-      const one = await getCorridor(reader, c.id);
+      const one = await getCorridor(reader, { id: c.id });
       expect(one).not.toHaveProperty('path');
       expect(one.origin).toEqual([22.77, 49.78]);
       expect((await listCorridors(reader)).every((x) => !('path' in x))).toBe(true);
@@ -343,7 +348,7 @@ describe('corridors', () => {
         ).rows[0].n,
       );
     const before = await count();
-    expect((await getCorridor(as(coordinator), c.id)).path).toEqual([
+    expect((await getCorridor(as(coordinator), { id: c.id })).path).toEqual([
       [22.77, 49.78],
       [23.5, 49.8],
       [24.03, 49.84],
