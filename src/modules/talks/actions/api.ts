@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../../core/errors.ts';
 import {
   idParams,
   readErrors,
@@ -13,7 +12,7 @@ import {
 } from '../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { pick } from '../../../core/i18n/i18n.ts';
-import { isoDate } from '../../../core/validation/input.ts';
+import { invalidField, isoDate } from '../../../core/validation/input.ts';
 import { actionStatuses, addressees, themes } from '../schema.ts';
 import * as s from './api-schemas.ts';
 import {
@@ -118,18 +117,27 @@ export function trackerCsv(request: FastifyRequest, filters: TrackerFilters): Re
   return Readable.from(rows()).pipe(stringify());
 }
 
+const csvBody = z
+  .object({
+    csv: z.string().max(MAX_BULK_BYTES).describe('The CSV text, UTF-8, with its header'),
+    filename: z.string().max(200).optional(),
+  })
+  .strict()
+  .nullish()
+  .describe('Or a multipart upload with one file field');
+
 /** A CSV file from a multipart upload or a JSON body `{ csv, filename }`. */
-async function uploadedCsv(request: FastifyRequest): Promise<{ filename: string; content: string | Buffer }> {
+async function uploadedCsv(
+  request: FastifyRequest,
+  body: z.output<typeof csvBody>,
+): Promise<{ filename: string; content: string | Buffer }> {
   if (request.isMultipart()) {
     const file = await request.file({ limits: { fileSize: MAX_BULK_BYTES } });
-    if (!file)
-      throw new AppError('validation_failed', [{ path: 'file', code: 'required', message: 'required' }]);
+    if (!file) throw invalidField('file', 'required');
     const content = await file.toBuffer();
     return { filename: file.filename, content };
   }
-  const body = request.body as { csv?: string; filename?: string } | undefined;
-  if (!body?.csv)
-    throw new AppError('validation_failed', [{ path: 'csv', code: 'required', message: 'required' }]);
+  if (!body?.csv) throw invalidField('csv', 'required');
   return { filename: body.filename ?? 'progress.csv', content: body.csv };
 }
 
@@ -318,20 +326,13 @@ export async function actionsApi(fastify: FastifyInstance, _services: AppService
           'Progress of many actions from CSV `action_id,status,progress,note,date` (multipart file, or JSON `{csv}`): a preview, or with `apply=true` applied at once',
         security,
         querystring: z.object({ apply: z.enum(['true', 'false']).optional() }).strict(),
-        body: z
-          .object({
-            csv: z.string().max(MAX_BULK_BYTES).describe('The CSV text, UTF-8, with its header'),
-            filename: z.string().max(200).optional(),
-          })
-          .strict()
-          .nullish()
-          .describe('Or a multipart upload with one file field'),
+        body: csvBody,
         response: { 200: s.bulkSummary, ...uploadErrors },
       },
     },
     async (request) => {
       const ctx = request.ctx();
-      const preview = await previewBulkUpdate(ctx, await uploadedCsv(request));
+      const preview = await previewBulkUpdate(ctx, await uploadedCsv(request, request.body));
       return request.query.apply === 'true' ? applyBulkUpdate(ctx, { id: preview.id }) : preview;
     },
   );

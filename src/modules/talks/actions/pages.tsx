@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { cachedPage } from '../../../core/cache/cached.ts';
 import type { Ctx } from '../../../core/context.ts';
 import { AppError, isAppError } from '../../../core/errors.ts';
+import { html, idParams, typed } from '../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { pick, t } from '../../../core/i18n/i18n.ts';
 import { listLinks } from '../../../core/links/service.ts';
@@ -12,6 +13,8 @@ import { renderPage } from '../../../core/ui/layout.tsx';
 import type { FieldError } from '../../../core/validation/input.ts';
 import { visibleSessionSql } from '../sessions/visibility.ts';
 import { trackerFiltersOf, trackerQuery } from './api.ts';
+import { actionInput, addActionUpdateInput, createRecommendationInput, updateActionInput } from './input.ts';
+import { checked, fieldErrorsOf, formOf, many, numberOf, one, orNull, textOf } from './page-forms.ts';
 import { createAction, getAction, updateAction } from './service-actions.ts';
 import { applyBulkUpdate, getBulkUpdate, MAX_BULK_BYTES, previewBulkUpdate } from './service-bulk.ts';
 import { createRecommendation, listSessionOutcomes } from './service-recommendations.ts';
@@ -19,47 +22,26 @@ import { recommendationTimeline } from './service-timeline.ts';
 import { listActions } from './service-tracker.ts';
 import { addActionUpdate } from './service-updates.ts';
 import { type ActionFormState, ActionPage } from './views/action-page.tsx';
-import { contentLangs, shortText } from './views/common.tsx';
+import { shortText } from './views/common.tsx';
 import { ImportForm, ImportPreview } from './views/import.tsx';
 import { type FormState, type OrgOption, SessionOutcomesPage } from './views/session-page.tsx';
 import { TimelinePage } from './views/timeline.tsx';
 import { TrackerPage } from './views/tracker.tsx';
 
-type Form = Record<string, string | string[]>;
-const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
-const hide = { schema: { hide: true, params: z.object({ id: z.uuid() }) } };
-const formOf = (request: FastifyRequest): Form => {
-  const b = (request.body ?? {}) as Record<string, unknown>;
-  const out: Form = {};
-  for (const [k, v] of Object.entries(b)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string');
-  }
-  return out;
+/** A page of one record: its id, and the notice a redirect after a change may carry. */
+const withNotice = {
+  schema: {
+    hide: true,
+    params: idParams,
+    querystring: z.looseObject({ notice: z.string().optional().catch(undefined) }),
+  },
 };
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
-const many = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []).filter(Boolean);
-const orNull = (v: string) => (v === '' ? null : v);
-const textOf = (f: Form) => Object.fromEntries(contentLangs.map((l) => [l, one(f[`text_${l}`])]));
-const numberOf = (v: string) =>
-  v === '' ? undefined : /^-?\d+([.,]\d+)?$/.test(v) ? Number(v.replace(',', '.')) : Number.NaN;
+const byId = { schema: { hide: true, params: idParams } };
 
 /** Notices after a redirect: only known keys, so that a link cannot put arbitrary text on a page. */
 const notices = ['talksActions.forms.saved', 'talksActions.action.recorded'];
-const noticeOf = (request: FastifyRequest) => {
-  const n = (request.query as Record<string, unknown> | undefined)?.notice;
-  return typeof n === 'string' && notices.includes(n) ? t(request.locale, n) : undefined;
-};
-
-function fieldErrorsOf(e: unknown): FieldError[] | null {
-  if (!isAppError(e)) return null;
-  if (e.code === 'validation_failed' && Array.isArray(e.details)) return e.details as FieldError[];
-  if (e.code === 'unknown_reference' || e.code === 'invalid_transition') {
-    const d = (e.details ?? {}) as { field?: string };
-    return [{ path: d.field ?? 'status', code: 'invalid', message: e.code }];
-  }
-  return null;
-}
+const noticeOf = (request: FastifyRequest, notice: string | undefined) =>
+  notice && notices.includes(notice) ? t(request.locale, notice) : undefined;
 
 async function sessionOrgs(ctx: Ctx, sessionId: string): Promise<OrgOption[]> {
   const r = await ctx.db.execute<OrgOption>(sql`
@@ -84,8 +66,15 @@ async function laterSessions(ctx: Ctx, after: string) {
 }
 
 /** Pages of recommendations and actions, the tracker and the bulk progress update. */
-export async function actionsPages(app: FastifyInstance, _services: AppServices): Promise<void> {
-  async function sessionPage(request: FastifyRequest, reply: FastifyReply, id: string, state?: FormState) {
+export async function actionsPages(fastify: FastifyInstance, _services: AppServices): Promise<void> {
+  const app = typed(fastify);
+
+  async function sessionPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    { state, notice }: { state?: FormState; notice?: string } = {},
+  ) {
     const ctx = request.ctx();
     const outcomes = await listSessionOutcomes(ctx, { sessionId: id });
     const [orgs, sections] = outcomes.canEdit
@@ -95,7 +84,7 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     return html(reply).send(
       renderPage(request, {
         title: `${t(request.locale, 'talksActions.session.title')} · ${pick(outcomes.session.title, request.locale).text}`,
-        notice: noticeOf(request),
+        notice: noticeOf(request, notice),
         children: (
           <SessionOutcomesPage
             request={request}
@@ -109,9 +98,9 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     );
   }
 
-  app.get('/talks/sessions/:id/recommendations', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    if (request.actor) return sessionPage(request, reply, id);
+  app.get('/talks/sessions/:id/recommendations', withNotice, async (request, reply) => {
+    const { id } = request.params;
+    if (request.actor) return sessionPage(request, reply, id, { notice: request.query.notice });
     const page = await cachedPage(request, reply, async () => {
       const outcomes = await listSessionOutcomes(request.ctx(), { sessionId: id });
       return renderPage(request, {
@@ -122,29 +111,29 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     return html(reply).send(page);
   });
 
-  app.post('/talks/sessions/:id/recommendations', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const f = formOf(request);
+  app.post('/talks/sessions/:id/recommendations', byId, async (request, reply) => {
+    const { id } = request.params;
+    const f = formOf(request.body);
     const other = one(f.otherSourceId);
     try {
       await createRecommendation(request.ctx(), {
         sessionId: id,
         text: textOf(f),
         sourceOrgIds: [...many(f.sourceOrgIds), ...(other ? [other] : [])],
-        addressees: many(f.addressees) as never,
-        themes: many(f.themes) as never,
+        addressees: checked(createRecommendationInput.shape.addressees, 'addressees', many(f.addressees)),
+        themes: checked(createRecommendationInput.shape.themes, 'themes', many(f.themes)),
       });
     } catch (e) {
       const errors = fieldErrorsOf(e);
       if (!errors) throw e;
-      return sessionPage(request, reply, id, { form: 'recommendation', values: f, errors });
+      return sessionPage(request, reply, id, { state: { form: 'recommendation', values: f, errors } });
     }
     return reply.redirect(`/talks/sessions/${id}/recommendations?notice=talksActions.forms.saved`, 303);
   });
 
-  app.post('/talks/sessions/:id/actions', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const f = formOf(request);
+  app.post('/talks/sessions/:id/actions', byId, async (request, reply) => {
+    const { id } = request.params;
+    const f = formOf(request.body);
     const responsible = one(f.responsible);
     const otherOrg = one(f.responsibleOrgId);
     let created: { id: string };
@@ -156,16 +145,19 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
         parentId: orNull(one(f.parentId)),
         responsibleOrgId: otherOrg || (responsible.startsWith('org:') ? responsible.slice(4) : null),
         responsibleGroup:
-          !otherOrg && responsible.startsWith('group:') ? (responsible.slice(6) as never) : null,
+          !otherOrg && responsible.startsWith('group:')
+            ? checked(actionInput.shape.responsibleGroup, 'responsibleGroup', responsible.slice(6))
+            : null,
         dueOn: orNull(one(f.dueOn)),
         weight: numberOf(one(f.weight)),
-        rollup: (one(f.rollup) || undefined) as never,
-        themes: f.themes === undefined ? undefined : (many(f.themes) as never),
+        rollup: checked(actionInput.shape.rollup, 'rollup', one(f.rollup) || undefined),
+        themes:
+          f.themes === undefined ? undefined : checked(actionInput.shape.themes, 'themes', many(f.themes)),
       });
     } catch (e) {
       const errors = fieldErrorsOf(e);
       if (!errors) throw e;
-      return sessionPage(request, reply, id, { form: 'action', values: f, errors });
+      return sessionPage(request, reply, id, { state: { form: 'action', values: f, errors } });
     }
     return reply.redirect(`/talks/actions/${created.id}?notice=talksActions.forms.saved`, 303);
   });
@@ -174,7 +166,7 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     request: FastifyRequest,
     reply: FastifyReply,
     id: string,
-    state?: ActionFormState,
+    { state, notice }: { state?: ActionFormState; notice?: string } = {},
   ) {
     const ctx = request.ctx();
     const detail = await getAction(ctx, { id });
@@ -186,7 +178,7 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     return html(reply).send(
       renderPage(request, {
         title: `${t(request.locale, 'talksActions.action.title')} · ${shortText(request.locale, detail.action.text, 60)}`,
-        notice: noticeOf(request),
+        notice: noticeOf(request, notice),
         children: (
           <ActionPage request={request} detail={detail} links={links} sessions={sessions} state={state} />
         ),
@@ -194,9 +186,9 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     );
   }
 
-  app.get('/talks/actions/:id', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    if (request.actor) return actionPage(request, reply, id);
+  app.get('/talks/actions/:id', withNotice, async (request, reply) => {
+    const { id } = request.params;
+    if (request.actor) return actionPage(request, reply, id, { notice: request.query.notice });
     const page = await cachedPage(request, reply, async () => {
       const ctx = request.ctx();
       const detail = await getAction(ctx, { id });
@@ -209,14 +201,14 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     return html(reply).send(page);
   });
 
-  app.post('/talks/actions/:id/updates', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const f = formOf(request);
+  app.post('/talks/actions/:id/updates', byId, async (request, reply) => {
+    const { id } = request.params;
+    const f = formOf(request.body);
     const progress = one(f.progress);
     try {
       await addActionUpdate(request.ctx(), {
         actionId: id,
-        status: (one(f.status) || undefined) as never,
+        status: checked(addActionUpdateInput.shape.status, 'status', one(f.status) || undefined),
         progress: progress === '' ? undefined : numberOf(progress),
         note: one(f.note) || null,
         evidenceUrl: one(f.evidenceUrl) || null,
@@ -226,14 +218,14 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     } catch (e) {
       const errors = fieldErrorsOf(e);
       if (!errors) throw e;
-      return actionPage(request, reply, id, { form: 'update', values: f, errors });
+      return actionPage(request, reply, id, { state: { form: 'update', values: f, errors } });
     }
     return reply.redirect(`/talks/actions/${id}?notice=talksActions.action.recorded`, 303);
   });
 
-  app.post('/talks/actions/:id', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const f = formOf(request);
+  app.post('/talks/actions/:id', byId, async (request, reply) => {
+    const { id } = request.params;
+    const f = formOf(request.body);
     try {
       await updateAction(request.ctx(), {
         id,
@@ -242,20 +234,20 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
         responsibleOrgId: orNull(one(f.responsibleOrgId)) ?? undefined,
         dueOn: orNull(one(f.dueOn)),
         weight: numberOf(one(f.weight)),
-        rollup: (one(f.rollup) || undefined) as never,
-        themes: many(f.themes) as never,
+        rollup: checked(updateActionInput.shape.rollup, 'rollup', one(f.rollup) || undefined),
+        themes: checked(updateActionInput.shape.themes, 'themes', many(f.themes)),
         followUpSessionId: orNull(one(f.followUpSessionId)),
       });
     } catch (e) {
       const errors = fieldErrorsOf(e);
       if (!errors) throw e;
-      return actionPage(request, reply, id, { form: 'edit', values: f, errors });
+      return actionPage(request, reply, id, { state: { form: 'edit', values: f, errors } });
     }
     return reply.redirect(`/talks/actions/${id}?notice=talksActions.forms.saved`, 303);
   });
 
-  app.get('/talks/recommendations/:id', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
+  app.get('/talks/recommendations/:id', byId, async (request, reply) => {
+    const { id } = request.params;
     const page = await cachedPage(request, reply, async () => {
       const timeline = await recommendationTimeline(request.ctx(), { id });
       return renderPage(request, {
@@ -266,13 +258,14 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     return html(reply).send(page);
   });
 
-  app.get('/actions', { schema: { hide: true } }, async (request, reply) => {
+  // The filters are checked here, not by a route schema, so that a wrong one shows the tracker with its error.
+  const anyQuery = { schema: { hide: true, querystring: z.record(z.string(), z.unknown()) } };
+  app.get('/actions', anyQuery, async (request, reply) => {
     const page = await cachedPage(request, reply, async () => {
-      const raw = (request.query ?? {}) as Record<string, unknown>;
       // Empty fields of the filter form mean "any".
-      const given = Object.fromEntries(
-        Object.entries(raw).filter(([k, v]) => typeof v === 'string' && v !== '' && k !== 'lang'),
-      ) as Record<string, string>;
+      const given: Record<string, string> = {};
+      for (const [k, v] of Object.entries(request.query))
+        if (typeof v === 'string' && v !== '' && k !== 'lang') given[k] = v;
       const ctx = request.ctx();
       const parsed = trackerQuery.safeParse(given);
       let errors: FieldError[] | null = null;
@@ -291,9 +284,11 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
           if (!errors) throw e;
         }
       }
-      const filters = parsed.success ? (parsed.data as Record<string, string>) : given;
+      const filters = parsed.success
+        ? Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, String(v)]))
+        : given;
       const params = new URLSearchParams(
-        Object.entries(filters).filter(([k]) => k !== 'cursor' && k !== 'limit') as [string, string][],
+        Object.entries(filters).filter(([k]) => k !== 'cursor' && k !== 'limit'),
       );
       const base = `/actions${params.size ? `?${params}` : ''}`;
       if (errors) reply.code(400);
@@ -351,7 +346,7 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
         }
         if (content === null && pasted.trim() !== '') content = pasted;
       } else {
-        const csv = one(formOf(request).csv);
+        const csv = one(formOf(request.body).csv);
         if (csv) content = csv;
       }
       if (content === null) throw new AppError('invalid_csv', { reason: 'empty' });
@@ -359,9 +354,9 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
       return reply.redirect(`/actions/import/${preview.id}`, 303);
     } catch (e) {
       const err = isAppError(e) ? e : null;
-      const code = err?.code ?? (e as { code?: string }).code;
       if (!err || !['invalid_csv', 'payload_too_large'].includes(err.code)) {
-        if (code === 'FST_REQ_FILE_TOO_LARGE') {
+        // The multipart parser's own error for a file over the limit.
+        if (e instanceof Error && 'code' in e && e.code === 'FST_REQ_FILE_TOO_LARGE') {
           reply.code(413);
           return html(reply).send(
             renderPage(request, {
@@ -382,8 +377,8 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     }
   });
 
-  app.get('/actions/import/:id', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
+  app.get('/actions/import/:id', byId, async (request, reply) => {
+    const { id } = request.params;
     const summary = await getBulkUpdate(request.ctx(), { id });
     return html(reply).send(
       renderPage(request, {
@@ -393,8 +388,8 @@ export async function actionsPages(app: FastifyInstance, _services: AppServices)
     );
   });
 
-  app.post('/actions/import/:id/apply', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
+  app.post('/actions/import/:id/apply', byId, async (request, reply) => {
+    const { id } = request.params;
     await applyBulkUpdate(request.ctx(), { id });
     return reply.redirect(`/actions/import/${id}`, 303);
   });
