@@ -8,17 +8,6 @@ const i18n = z
   .describe('One value per language code; `**…**` marks a key message');
 const iso = z.string().describe('ISO 8601 time in UTC');
 
-export const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-export const errors = {
-  400: errorResponse,
-  401: errorResponse,
-  403: errorResponse,
-  404: errorResponse,
-};
-export const writeErrors = { ...errors, 409: errorResponse, 422: errorResponse };
-
 export const series = z.object({
   id: z.uuid(),
   slug: z.string(),
@@ -144,6 +133,8 @@ export const sessionDetail = z.object({
   }),
 });
 
-export const idParams = z.object({ id: z.uuid({ message: 'invalid_id' }) });
-export const subParams = (name: string) =>
-  z.object({ id: z.uuid({ message: 'invalid_id' }), [name]: z.uuid({ message: 'invalid_id' }) });
+const id = z.uuid({ message: 'invalid_id' });
+export const participantParams = z.object({ id, participantId: id });
+export const registrationParams = z.object({ id, registrationId: id });
+export const itemParams = z.object({ id, itemId: id });
+export const contributionParams = z.object({ id, contributionId: id });

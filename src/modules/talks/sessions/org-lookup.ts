@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../core/db/tx.ts';
+import { type Locale, pick } from '../../../core/i18n/i18n.ts';
+import { organisationRefs } from '../../directory/index.ts';
 
 /**
  * Forms name an organisation the way people do ("PAX", "The Hague", or its id) rather than with a
@@ -39,4 +41,15 @@ export async function lookUpPerson(
   if (r.rows.length === 0) return { error: 'unknown_person' };
   if (r.rows.length > 1) return { error: 'ambiguous_person' };
   return r.rows[0];
+}
+
+/** Names of organisations in the reader's language, by their default name (for a form's choices). */
+export async function organisationNames(
+  db: DbOrTx,
+  ids: string[],
+  locale: Locale,
+): Promise<{ id: string; name: string }[]> {
+  const refs = [...(await organisationRefs(db, ids)).values()];
+  refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return refs.map((o) => ({ id: o.id, name: pick(o.names, locale, o.name).text }));
 }

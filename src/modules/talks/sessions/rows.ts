@@ -1,12 +1,21 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { I18nText } from '../../directory/schema.ts';
-import { isoTime } from '../../directory/service-rows.ts';
+import type { I18nText } from '../../../core/validation/input.ts';
+import { joinOrganisation, joinPerson } from '../../directory/index.ts';
 import type { ParticipantRole, RegistrationStatus, SessionFormat, SessionStatus } from '../schema.ts';
 
-export { jsonb, textArray } from '../../directory/service-rows.ts';
-export { isoTime };
+export { sqlTexts as textArray } from '../../../core/db/sql-arrays.ts';
 
 /** Row shapes the sessions' use cases return (camelCase, times as ISO 8601 UTC), and their SQL. */
+
+/** A timestamp as ISO 8601 text in UTC with milliseconds (what the API sends and compares). */
+export function isoTime(col: SQL): SQL {
+  return sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** A jsonb parameter; null and undefined give SQL NULL. */
+export function jsonb(value: unknown): SQL {
+  return value === null || value === undefined ? sql`NULL` : sql`${JSON.stringify(value)}::jsonb`;
+}
 
 export type Series = {
   id: string;
@@ -79,8 +88,8 @@ export type Participant = {
 export const participantColumns = sql`p.id, p.session_id AS "sessionId", p.role, p.position,
   p.organisation_id AS "organisationId", o.name AS "organisationName", o.names AS "organisationNames",
   o.acronym AS "organisationAcronym", p.person_id AS "personId", pe.name AS "personName"`;
-export const participantJoins = sql`LEFT JOIN organisations o ON o.id = p.organisation_id
-  LEFT JOIN people pe ON pe.id = p.person_id`;
+export const participantJoins = sql`${joinOrganisation('o', sql`p.organisation_id`)}
+  ${joinPerson('pe', sql`p.person_id`)}`;
 
 export type AgendaItem = {
   id: string;
@@ -116,8 +125,8 @@ export const contributionColumns = sql`c.id, c.session_id AS "sessionId", c.agen
   c.organisation_id AS "organisationId", o.name AS "organisationName", o.names AS "organisationNames",
   c.person_id AS "personId", pe.name AS "personName", c.speaker_label AS "speakerLabel", c.body, c.position,
   ${isoTime(sql`c.created_at`)} AS "createdAt", ${isoTime(sql`c.updated_at`)} AS "updatedAt", c.version`;
-export const contributionJoins = sql`LEFT JOIN organisations o ON o.id = c.organisation_id
-  LEFT JOIN people pe ON pe.id = c.person_id`;
+export const contributionJoins = sql`${joinOrganisation('o', sql`c.organisation_id`)}
+  ${joinPerson('pe', sql`c.person_id`)}`;
 
 export type Registration = {
   id: string;
@@ -144,7 +153,7 @@ export function registrationColumns(needs: SQL): SQL {
     ${isoTime(sql`g.checked_in_at`)} AS "checkedInAt", ${isoTime(sql`g.cancelled_at`)} AS "cancelledAt"`;
 }
 export const registrationJoins = sql`LEFT JOIN users u ON u.id = g.user_id
-  LEFT JOIN organisations o ON o.id = g.organisation_id`;
+  ${joinOrganisation('o', sql`g.organisation_id`)}`;
 
 /** A PostgreSQL error's SQLSTATE code (drizzle wraps the driver's error in `cause`). */
 export function pgCode(err: unknown): string | undefined {

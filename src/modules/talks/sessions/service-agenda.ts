@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
-import type { Ctx } from '../../../core/context.ts';
-import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
+import { z } from 'zod';
+import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
-import { parseInput, uuid } from '../../../core/validation/input.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
+import { invalidField, uuid } from '../../../core/validation/input.ts';
 import { requireStaff } from './access.ts';
 import { agendaInput, agendaUpdateInput, unknownReference } from './input.ts';
 import { type AgendaItem, isoTime, jsonb } from './rows.ts';
@@ -45,29 +45,21 @@ async function depthOf(db: DbOrTx, id: string): Promise<number> {
   return r.rows[0]?.d ?? 0;
 }
 
-export async function addAgendaItem(
-  ctx: Ctx,
-  input: {
-    sessionId: string;
-    parentId?: string | null;
-    title: Record<string, string>;
-    description?: Record<string, string> | null;
-    position?: number;
-    startsAt?: string | null;
-    durationMinutes?: number | null;
-  },
-): Promise<{ id: string }> {
-  requireStaff(ctx);
-  const v = parseInput(agendaInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, v.sessionId);
+export const addAgendaItem = defineUseCase({
+  name: 'talks.addAgendaItem',
+  kind: 'write',
+  audit: 'talks_agenda_item',
+  allow: requireStaff,
+  input: agendaInput,
+  run: async (uc): Promise<{ id: string }> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
+    const session = await lockSession(ctx, v.sessionId);
     if (v.parentId) {
       const parent = await findItem(tx, session.id, v.parentId);
       if (!parent) throw unknownReference('parentId', 'agenda_item');
       if ((await depthOf(tx, parent.id)) + 1 >= MAX_AGENDA_DEPTH)
-        throw new AppError('validation_failed', [
-          { path: 'parentId', code: 'too_deep', message: 'too deep' },
-        ]);
+        throw invalidField('parentId', 'too_deep', 'too deep');
     }
     const position =
       v.position ??
@@ -82,32 +74,21 @@ export async function addAgendaItem(
       VALUES (${session.id}, ${v.parentId ?? null}, ${position}, ${jsonb(v.title)}, ${jsonb(v.description)},
         ${v.startsAt ?? null}, ${v.durationMinutes ?? null}) RETURNING id`);
     const id = r.rows[0].id;
-    await audit(tx, ctx, {
-      action: 'create',
-      entity: 'talks_agenda_item',
-      entityId: id,
-      after: { ...v, sessionId: session.id, position },
-    });
+    await uc.audit({ action: 'create', entityId: id, after: { ...v, sessionId: session.id, position } });
     return { id };
-  });
-}
-
-export async function updateAgendaItem(
-  ctx: Ctx,
-  input: {
-    id: string;
-    sessionId: string;
-    title?: Record<string, string>;
-    description?: Record<string, string> | null;
-    position?: number;
-    startsAt?: string | null;
-    durationMinutes?: number | null;
   },
-): Promise<void> {
-  requireStaff(ctx);
-  const v = parseInput(agendaUpdateInput, input);
-  await inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, v.sessionId);
+});
+
+export const updateAgendaItem = defineUseCase({
+  name: 'talks.updateAgendaItem',
+  kind: 'write',
+  audit: 'talks_agenda_item',
+  allow: requireStaff,
+  input: agendaUpdateInput,
+  run: async (uc): Promise<void> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
+    const session = await lockSession(ctx, v.sessionId);
     const before = await findItem(tx, session.id, v.id);
     if (!before) throw notFound('agenda_item');
     const sets = [];
@@ -116,17 +97,23 @@ export async function updateAgendaItem(
     if (v.position !== undefined) sets.push(sql`position = ${v.position}`);
     if (v.startsAt !== undefined) sets.push(sql`starts_at = ${v.startsAt}`);
     if (v.durationMinutes !== undefined) sets.push(sql`duration_minutes = ${v.durationMinutes}`);
-    if (sets.length === 0) return;
+    if (sets.length === 0) return uc.unchanged();
     await tx.execute(sql`UPDATE talks_agenda_items SET ${sql.join(sets, sql`, `)} WHERE id = ${v.id}`);
-    await audit(tx, ctx, { action: 'update', entity: 'talks_agenda_item', entityId: v.id, before, after: v });
-  });
-}
+    await uc.audit({ action: 'update', entityId: v.id, before, after: v });
+  },
+});
 
 /** Remove an item with the items under it; contributions made under them stay, unattached. */
-export async function removeAgendaItem(ctx: Ctx, input: { sessionId: string; id: string }): Promise<void> {
-  requireStaff(ctx);
-  await inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, input.sessionId);
+export const removeAgendaItem = defineUseCase({
+  name: 'talks.removeAgendaItem',
+  kind: 'write',
+  audit: 'talks_agenda_item',
+  allow: requireStaff,
+  input: z.object({ sessionId: z.string(), id: z.string() }),
+  run: async (uc): Promise<void> => {
+    const { ctx, input } = uc;
+    const tx = ctx.db;
+    const session = await lockSession(ctx, input.sessionId);
     const before = await findItem(tx, session.id, input.id);
     if (!before) throw notFound('agenda_item');
     const gone = await tx.execute<{ id: string }>(sql`
@@ -138,11 +125,23 @@ export async function removeAgendaItem(ctx: Ctx, input: { sessionId: string; id:
       sql`UPDATE talks_contributions SET agenda_item_id = NULL WHERE agenda_item_id = ANY(${ids}::uuid[])`,
     );
     await tx.execute(sql`DELETE FROM talks_agenda_items WHERE id = ANY(${ids}::uuid[])`);
-    await audit(tx, ctx, {
+    await uc.audit({
       action: 'remove',
-      entity: 'talks_agenda_item',
       entityId: before.id,
       before: { ...before, removedIds: gone.rows.map((x) => x.id) },
     });
-  });
-}
+  },
+});
+
+/** One agenda item, for its edit form (staff). */
+export const getAgendaItem = defineUseCase({
+  name: 'talks.getAgendaItem',
+  kind: 'read',
+  allow: requireStaff,
+  input: z.object({ sessionId: z.string(), id: z.string() }),
+  run: async ({ ctx, input }): Promise<AgendaItem> => {
+    const item = (await agendaOf(ctx.db, input.sessionId)).find((a) => a.id === input.id);
+    if (!item) throw new AppError('not_found');
+    return item;
+  },
+});

@@ -1,16 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Ctx } from '../../../core/context.ts';
-import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
+import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
-import { parseInput, uuid } from '../../../core/validation/input.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
+import { uuid } from '../../../core/validation/input.ts';
+import { personExists } from '../../directory/index.ts';
 import { checkRead, checkWrite, requireContributor } from './access.ts';
-import {
-  type ContributionInput,
-  contributionInput,
-  contributionUpdateInput,
-  unknownReference,
-} from './input.ts';
+import { contributionInput, contributionUpdateInput, unknownReference } from './input.ts';
 import { type Contribution, contributionColumns, contributionJoins, jsonb } from './rows.ts';
 import { checkOrganisation } from './service-series.ts';
 import { loadVisibleSession, lockSession } from './service-sessions.ts';
@@ -42,11 +39,17 @@ export async function contributionsOf(
   return r.rows;
 }
 
-export async function listContributions(ctx: Ctx, input: { sessionId: string }): Promise<Contribution[]> {
-  checkRead(ctx);
-  const session = await loadVisibleSession(ctx, ctx.db, input.sessionId);
-  return contributionsOf(ctx, session.id);
-}
+export const listContributions = defineUseCase({
+  name: 'talks.listContributions',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({ sessionId: z.string() }),
+  run: async ({ ctx, input }): Promise<Contribution[]> => {
+    const session = await loadVisibleSession(ctx, ctx.db, input.sessionId);
+    return contributionsOf(ctx, session.id);
+  },
+});
 
 async function checkAgendaItem(db: DbOrTx, sessionId: string, id: string | null | undefined) {
   if (!id) return;
@@ -56,17 +59,20 @@ async function checkAgendaItem(db: DbOrTx, sessionId: string, id: string | null 
   if (r.rows.length === 0) throw unknownReference('agendaItemId', 'agenda_item');
 }
 
-export async function addContribution(ctx: Ctx, input: ContributionInput): Promise<Contribution> {
-  checkWrite(ctx);
-  const v = parseInput(contributionInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, v.sessionId);
+/** Staff for anyone; partners and speakers for their own organisation (checked per session). */
+export const addContribution = defineUseCase({
+  name: 'talks.addContribution',
+  kind: 'write',
+  audit: 'talks_contribution',
+  allow: checkWrite,
+  input: contributionInput,
+  run: async (uc): Promise<Contribution> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
+    const session = await lockSession(ctx, v.sessionId);
     await checkOrganisation(tx, v.organisationId, 'organisationId');
     const actor = await requireContributor(tx, ctx, session, v.organisationId);
-    if (v.personId) {
-      const p = await tx.execute(sql`SELECT 1 FROM people WHERE id = ${v.personId} AND archived_at IS NULL`);
-      if (p.rows.length === 0) throw unknownReference('personId', 'person');
-    }
+    if (v.personId && !(await personExists(tx, v.personId))) throw unknownReference('personId', 'person');
     await checkAgendaItem(tx, session.id, v.agendaItemId);
     const position =
       v.position ??
@@ -83,33 +89,22 @@ export async function addContribution(ctx: Ctx, input: ContributionInput): Promi
         ${jsonb(v.speakerLabel)}, ${jsonb(v.body)}, ${position}, ${actor.userId}, ${now}, ${now})
       RETURNING id`);
     const created = (await findContribution(tx, session.id, r.rows[0].id))!;
-    await audit(tx, ctx, {
-      action: 'create',
-      entity: 'talks_contribution',
-      entityId: created.id,
-      after: created,
-    });
+    await uc.audit({ action: 'create', entityId: created.id, after: created });
     return created;
-  });
-}
+  },
+});
 
 /** Change a contribution (its author organisation's users or staff); `version` guards concurrent edits. */
-export async function updateContribution(
-  ctx: Ctx,
-  input: {
-    id: string;
-    sessionId: string;
-    version: number;
-    body?: Record<string, string>;
-    speakerLabel?: Record<string, string> | null;
-    agendaItemId?: string | null;
-    position?: number;
-  },
-): Promise<Contribution> {
-  checkWrite(ctx);
-  const v = parseInput(contributionUpdateInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, v.sessionId);
+export const updateContribution = defineUseCase({
+  name: 'talks.updateContribution',
+  kind: 'write',
+  audit: 'talks_contribution',
+  allow: checkWrite,
+  input: contributionUpdateInput,
+  run: async (uc): Promise<Contribution> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
+    const session = await lockSession(ctx, v.sessionId);
     const before = await findContribution(tx, session.id, v.id);
     if (!before) throw notFound('contribution');
     await requireContributor(tx, ctx, session, before.organisationId);
@@ -122,31 +117,40 @@ export async function updateContribution(
     if (v.position !== undefined) sets.push(sql`position = ${v.position}`);
     await tx.execute(sql`UPDATE talks_contributions SET ${sql.join(sets, sql`, `)} WHERE id = ${v.id}`);
     const after = (await findContribution(tx, session.id, v.id))!;
-    await audit(tx, ctx, { action: 'update', entity: 'talks_contribution', entityId: v.id, before, after });
+    await uc.audit({ action: 'update', entityId: v.id, before, after });
     return after;
-  });
-}
+  },
+});
 
-export async function removeContribution(ctx: Ctx, input: { sessionId: string; id: string }): Promise<void> {
-  checkWrite(ctx);
-  await inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, input.sessionId);
+export const removeContribution = defineUseCase({
+  name: 'talks.removeContribution',
+  kind: 'write',
+  audit: 'talks_contribution',
+  allow: checkWrite,
+  input: z.object({ sessionId: z.string(), id: z.string() }),
+  run: async (uc): Promise<void> => {
+    const { ctx, input } = uc;
+    const tx = ctx.db;
+    const session = await lockSession(ctx, input.sessionId);
     const before = await findContribution(tx, session.id, input.id);
     if (!before) throw notFound('contribution');
     await requireContributor(tx, ctx, session, before.organisationId);
     await tx.execute(sql`DELETE FROM talks_contributions WHERE id = ${before.id}`);
-    await audit(tx, ctx, { action: 'remove', entity: 'talks_contribution', entityId: before.id, before });
-  });
-}
+    await uc.audit({ action: 'remove', entityId: before.id, before });
+  },
+});
 
 /** One contribution, if the actor may read the session's content. */
-export async function getContribution(
-  ctx: Ctx,
-  input: { sessionId: string; id: string },
-): Promise<Contribution> {
-  checkRead(ctx);
-  const session = await loadVisibleSession(ctx, ctx.db, input.sessionId);
-  const found = (await contributionsOf(ctx, session.id)).find((c) => c.id === input.id);
-  if (!found) throw notFound('contribution');
-  return found;
-}
+export const getContribution = defineUseCase({
+  name: 'talks.getContribution',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({ sessionId: z.string(), id: z.string() }),
+  run: async ({ ctx, input }): Promise<Contribution> => {
+    const session = await loadVisibleSession(ctx, ctx.db, input.sessionId);
+    const found = (await contributionsOf(ctx, session.id)).find((c) => c.id === input.id);
+    if (!found) throw notFound('contribution');
+    return found;
+  },
+});

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { Ctx } from '../../../core/context.ts';
+import { z } from 'zod';
 import { inTransaction } from '../../../core/db/tx.ts';
-import type { I18nText } from '../../directory/schema.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
+import type { I18nText } from '../../../core/validation/input.ts';
+import { organisationRef } from '../../directory/index.ts';
 import { checkRead } from './access.ts';
 import type { AgendaItem, Contribution, Participant, Session } from './rows.ts';
 import { agendaOf } from './service-agenda.ts';
@@ -24,34 +26,36 @@ export type SessionDetail = {
 };
 
 /** Everything the session page shows, as the reader may see it. */
-export async function getSession(ctx: Ctx, input: { id: string }): Promise<SessionDetail> {
-  checkRead(ctx);
-  return inTransaction(ctx.db, async (tx) => {
-    const tctx = { ...ctx, db: tx };
-    const session = await loadVisibleSession(ctx, tx, input.id);
-    const vis = (await sessionVisibility(tx, ctx.actor, session.id))!;
-    const series = await tx.execute<SessionDetail['series']>(
-      sql`SELECT id, slug, title FROM talks_series WHERE id = ${session.seriesId}`,
-    );
-    const venue = session.venueOrgId
-      ? await tx.execute<NonNullable<SessionDetail['venueOrg']>>(
-          sql`SELECT id, name, names FROM organisations WHERE id = ${session.venueOrgId}`,
-        )
-      : { rows: [] };
-    const participants = await participantsOf(tx, session.id);
-    const agenda = await agendaOf(tx, session.id);
-    const contributions = vis.content ? await contributionsOf(tctx, session.id) : null;
-    const registration = await registrationSummary(tctx, session.id);
-    const permissions = await sessionPermissions(tx, ctx, session);
-    return {
-      session,
-      series: series.rows[0],
-      venueOrg: venue.rows[0] ?? null,
-      participants,
-      agenda,
-      contributions,
-      registration,
-      permissions: { ...permissions, readContent: vis.content },
-    };
-  });
-}
+export const getSession = defineUseCase({
+  name: 'talks.getSession',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({ id: z.string() }),
+  // One transaction, so that the parts agree with each other.
+  run: ({ ctx, input }): Promise<SessionDetail> =>
+    inTransaction(ctx.db, async (tx) => {
+      const tctx = { ...ctx, db: tx };
+      const session = await loadVisibleSession(ctx, tx, input.id);
+      const vis = (await sessionVisibility(tx, ctx.actor, session.id))!;
+      const series = await tx.execute<SessionDetail['series']>(
+        sql`SELECT id, slug, title FROM talks_series WHERE id = ${session.seriesId}`,
+      );
+      const venue = session.venueOrgId ? await organisationRef(tx, session.venueOrgId) : null;
+      const participants = await participantsOf(tx, session.id);
+      const agenda = await agendaOf(tx, session.id);
+      const contributions = vis.content ? await contributionsOf(tctx, session.id) : null;
+      const registration = await registrationSummary(tctx, session.id);
+      const permissions = await sessionPermissions(tx, ctx, session);
+      return {
+        session,
+        series: series.rows[0],
+        venueOrg: venue ? { id: venue.id, name: venue.name, names: venue.names } : null,
+        participants,
+        agenda,
+        contributions,
+        registration,
+        permissions: { ...permissions, readContent: vis.content },
+      };
+    }),
+});

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
-import type { Ctx } from '../../../core/context.ts';
-import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
+import { z } from 'zod';
+import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
-import { parseInput, uuid } from '../../../core/validation/input.ts';
-import type { ParticipantRole } from '../schema.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
+import { uuid } from '../../../core/validation/input.ts';
+import { personExists } from '../../directory/index.ts';
 import { requireStaff } from './access.ts';
 import { participantInput, unknownReference } from './input.ts';
 import { type Participant, participantColumns, participantJoins, pgCode } from './rows.ts';
@@ -30,25 +30,18 @@ async function findParticipant(db: DbOrTx, sessionId: string, id: string): Promi
 }
 
 /** Add an organisation or a person to a session with a role (staff). */
-export async function addParticipant(
-  ctx: Ctx,
-  input: {
-    sessionId: string;
-    organisationId?: string | null;
-    personId?: string | null;
-    role: ParticipantRole;
-    position?: number;
-  },
-): Promise<Participant> {
-  requireStaff(ctx);
-  const v = parseInput(participantInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, v.sessionId);
+export const addParticipant = defineUseCase({
+  name: 'talks.addParticipant',
+  kind: 'write',
+  audit: 'talks_participant',
+  allow: requireStaff,
+  input: participantInput,
+  run: async (uc): Promise<Participant> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
+    const session = await lockSession(ctx, v.sessionId);
     await checkOrganisation(tx, v.organisationId, 'organisationId');
-    if (v.personId) {
-      const p = await tx.execute(sql`SELECT 1 FROM people WHERE id = ${v.personId} AND archived_at IS NULL`);
-      if (p.rows.length === 0) throw unknownReference('personId', 'person');
-    }
+    if (v.personId && !(await personExists(tx, v.personId))) throw unknownReference('personId', 'person');
     const position =
       v.position ??
       (
@@ -69,21 +62,23 @@ export async function addParticipant(
       throw e;
     }
     const created = (await findParticipant(tx, session.id, id))!;
-    await audit(tx, ctx, { action: 'create', entity: 'talks_participant', entityId: id, after: created });
+    await uc.audit({ action: 'create', entityId: id, after: created });
     return created;
-  });
-}
+  },
+});
 
-export async function removeParticipant(
-  ctx: Ctx,
-  input: { sessionId: string; participantId: string },
-): Promise<void> {
-  requireStaff(ctx);
-  await inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, input.sessionId);
-    const before = await findParticipant(tx, session.id, input.participantId);
+export const removeParticipant = defineUseCase({
+  name: 'talks.removeParticipant',
+  kind: 'write',
+  audit: 'talks_participant',
+  allow: requireStaff,
+  input: z.object({ sessionId: z.string(), participantId: z.string() }),
+  run: async (uc): Promise<void> => {
+    const { ctx, input } = uc;
+    const session = await lockSession(ctx, input.sessionId);
+    const before = await findParticipant(ctx.db, session.id, input.participantId);
     if (!before) throw notFound('participant');
-    await tx.execute(sql`DELETE FROM talks_participants WHERE id = ${before.id}`);
-    await audit(tx, ctx, { action: 'remove', entity: 'talks_participant', entityId: before.id, before });
-  });
-}
+    await ctx.db.execute(sql`DELETE FROM talks_participants WHERE id = ${before.id}`);
+    await uc.audit({ action: 'remove', entityId: before.id, before });
+  },
+});

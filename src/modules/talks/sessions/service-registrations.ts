@@ -1,16 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Ctx } from '../../../core/context.ts';
 import { inTransaction } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
 import { isStaff, scopedOrgIds } from '../../../core/policy/policy.ts';
-import { parseInput, uuid } from '../../../core/validation/input.ts';
-import { checkRead, checkWrite, requireStaff } from './access.ts';
+import { uuid } from '../../../core/validation/input.ts';
+import { checkWrite, requireStaff } from './access.ts';
 import { registrationInput } from './input.ts';
 import { pgCode, type Registration, registrationColumns, registrationJoins } from './rows.ts';
 import { checkOrganisation } from './service-series.ts';
 import { loadVisibleSession, lockSession } from './service-sessions.ts';
-import { fillFromWaitlist, type MailDeps } from './waitlist.ts';
+import { fillFromWaitlist, mailDeps } from './waitlist.ts';
 
 /**
  * Registration for physical and hybrid sessions: a seat while the capacity lasts, then the
@@ -29,14 +30,18 @@ async function findRegistration(ctx: Ctx, db: Ctx['db'], sessionId: string, id: 
   return r.rows[0] ?? null;
 }
 
-export async function registerForSession(
-  ctx: Ctx,
-  input: { sessionId: string; organisationId?: string | null; accessibilityNeeds?: string | null },
-): Promise<Registration> {
-  const actor = checkWrite(ctx);
-  const v = parseInput(registrationInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, v.sessionId);
+/** Register oneself (any signed-in user), for one's own organisation if given. */
+export const registerForSession = defineUseCase({
+  name: 'talks.registerForSession',
+  kind: 'write',
+  audit: 'talks_registration',
+  allow: checkWrite,
+  input: registrationInput,
+  run: async (uc): Promise<Registration> => {
+    const { ctx, input: v } = uc;
+    const actor = checkWrite(ctx);
+    const tx = ctx.db;
+    const session = await lockSession(ctx, v.sessionId);
     if (session.format === 'online') throw new AppError('conflict', { reason: 'online_session' });
     if (!session.registrationOpen || session.status !== 'scheduled')
       throw new AppError('conflict', { reason: 'registration_closed' });
@@ -63,9 +68,8 @@ export async function registerForSession(
       if (pgCode(e) === '23505') throw new AppError('already_exists', { resource: 'registration' });
       throw e;
     }
-    await audit(tx, ctx, {
+    await uc.audit({
       action: 'register',
-      entity: 'talks_registration',
       entityId: id,
       // The needs are restricted: the audit log records that some were given, not what they are.
       after: {
@@ -76,62 +80,72 @@ export async function registerForSession(
       },
     });
     return (await findRegistration(ctx, tx, session.id, id))!;
-  });
-}
+  },
+});
+
+const registrationRef = z.object({ sessionId: z.string(), registrationId: z.string() });
 
 /** Cancel a registration (the registrant, or staff); the first on the waitlist takes the seat. */
-export async function cancelRegistration(
-  ctx: Ctx,
-  input: { sessionId: string; registrationId: string },
-  deps: MailDeps = {},
-): Promise<Registration & { promoted: string[] }> {
-  const actor = checkWrite(ctx);
-  return inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, input.sessionId);
+export const cancelRegistration = defineUseCase({
+  name: 'talks.cancelRegistration',
+  kind: 'write',
+  audit: 'talks_registration',
+  allow: checkWrite,
+  input: registrationRef.extend({ mail: mailDeps }),
+  run: async (uc): Promise<Registration & { promoted: string[] }> => {
+    const { ctx, input } = uc;
+    const actor = checkWrite(ctx);
+    const tx = ctx.db;
+    const session = await lockSession(ctx, input.sessionId);
     const before = await findRegistration(ctx, tx, session.id, input.registrationId, true);
     if (!before || (before.userId !== actor.userId && !isStaff(actor))) throw notFound('registration');
     if (before.status === 'cancelled') throw new AppError('conflict', { reason: 'already_cancelled' });
     await tx.execute(sql`UPDATE talks_registrations SET status = 'cancelled', cancelled_at = ${ctx.now.toISOString()},
       updated_at = ${ctx.now.toISOString()} WHERE id = ${before.id}`);
-    await audit(tx, ctx, {
+    await uc.audit({
       action: 'cancel',
-      entity: 'talks_registration',
       entityId: before.id,
       before: { status: before.status },
       after: { status: 'cancelled', sessionId: session.id },
     });
-    const promoted = await fillFromWaitlist(ctx, tx, session, deps);
+    const promoted = await fillFromWaitlist(uc, session, input.mail);
     const after = (await findRegistration(ctx, tx, session.id, before.id))!;
     return { ...after, promoted };
-  });
-}
+  },
+});
 
 /** Record that a registered person came (staff, at the door); `undo` clears it. */
-export async function checkInRegistration(
-  ctx: Ctx,
-  input: { sessionId: string; registrationId: string; undo?: boolean },
-): Promise<Registration> {
-  const actor = requireStaff(ctx);
-  return inTransaction(ctx.db, async (tx) => {
-    const session = await lockSession(ctx, tx, input.sessionId);
+export const checkInRegistration = defineUseCase({
+  name: 'talks.checkInRegistration',
+  kind: 'write',
+  audit: 'talks_registration',
+  allow: requireStaff,
+  input: registrationRef.extend({ undo: z.boolean().optional() }),
+  run: async (uc): Promise<Registration> => {
+    const { ctx, input } = uc;
+    const actor = requireStaff(ctx);
+    const tx = ctx.db;
+    const session = await lockSession(ctx, input.sessionId);
     const before = await findRegistration(ctx, tx, session.id, input.registrationId, true);
     if (!before) throw notFound('registration');
     if (before.status !== 'registered')
       throw new AppError('conflict', { reason: 'not_registered', status: before.status });
-    if (!!before.checkedInAt === !input.undo) return before;
+    if (!!before.checkedInAt === !input.undo) {
+      uc.unchanged();
+      return before;
+    }
     await tx.execute(sql`UPDATE talks_registrations SET
       checked_in_at = ${input.undo ? null : ctx.now.toISOString()}, checked_in_by = ${input.undo ? null : actor.userId},
       updated_at = ${ctx.now.toISOString()} WHERE id = ${before.id}`);
-    await audit(tx, ctx, {
+    await uc.audit({
       action: input.undo ? 'undo_check_in' : 'check_in',
-      entity: 'talks_registration',
       entityId: before.id,
       before: { checkedInAt: before.checkedInAt },
       after: { checkedInAt: input.undo ? null : ctx.now.toISOString(), sessionId: session.id },
     });
     return (await findRegistration(ctx, tx, session.id, before.id))!;
-  });
-}
+  },
+});
 
 export type RegistrationSummary = {
   capacity: number | null;
@@ -144,9 +158,8 @@ export type RegistrationSummary = {
   mine: (Registration & { waitlistPosition: number | null }) | null;
 };
 
-/** Counts for everyone, and the reader's own registration. */
+/** Counts for everyone, and the reader's own registration (a part of `getSession`). */
 export async function registrationSummary(ctx: Ctx, sessionId: string): Promise<RegistrationSummary> {
-  checkRead(ctx);
   const session = await loadVisibleSession(ctx, ctx.db, sessionId);
   const c = await ctx.db.execute<{ registered: number; waitlisted: number; checked_in: number }>(sql`
     SELECT count(*) FILTER (WHERE status = 'registered')::int AS registered,
@@ -179,25 +192,28 @@ export async function registrationSummary(ctx: Ctx, sessionId: string): Promise<
  * Every registration of a session, for staff, with accessibility needs. Reading the needs is a
  * read of restricted data: audited when any are shown.
  */
-export async function listRegistrations(
-  ctx: Ctx,
-  input: { sessionId: string; includeCancelled?: boolean },
-): Promise<Registration[]> {
-  requireStaff(ctx);
-  return inTransaction(ctx.db, async (tx) => {
-    const session = await loadVisibleSession(ctx, tx, input.sessionId);
-    const r = await tx.execute<Registration>(sql`
+export const listRegistrations = defineUseCase({
+  name: 'talks.listRegistrations',
+  kind: 'read',
+  restricted: 'talks_registration',
+  allow: requireStaff,
+  input: z.object({ sessionId: z.string(), includeCancelled: z.boolean().optional() }),
+  run: ({ ctx, input, restrictedRead }): Promise<Registration[]> =>
+    // The list and the record of who read the needs are one transaction.
+    inTransaction(ctx.db, async (tx) => {
+      const session = await loadVisibleSession(ctx, tx, input.sessionId);
+      const r = await tx.execute<Registration>(sql`
       SELECT ${registrationColumns(sql`TRUE`)} FROM talks_registrations g ${registrationJoins}
       WHERE g.session_id = ${session.id} ${input.includeCancelled ? sql`` : sql`AND g.status <> 'cancelled'`}
       ORDER BY CASE g.status WHEN 'registered' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, g.queued_at, g.id`);
-    const withNeeds = r.rows.filter((x) => x.accessibilityNeeds);
-    if (withNeeds.length > 0)
-      await audit(tx, ctx, {
-        action: 'read_restricted',
-        entity: 'talks_registration',
-        entityId: session.id,
-        after: { field: 'accessibilityNeeds', registrationIds: withNeeds.map((x) => x.id) },
-      });
-    return r.rows;
-  });
-}
+      const withNeeds = r.rows.filter((x) => x.accessibilityNeeds);
+      if (withNeeds.length > 0)
+        await restrictedRead(
+          'talks_registration',
+          session.id,
+          { field: 'accessibilityNeeds', registrationIds: withNeeds.map((x) => x.id) },
+          tx,
+        );
+      return r.rows;
+    }),
+});

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
-import type { Ctx } from '../../../core/context.ts';
-import { type DbOrTx, inTransaction } from '../../../core/db/tx.ts';
+import { z } from 'zod';
+import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
-import { parseInput, uuid } from '../../../core/validation/input.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
+import { uuid } from '../../../core/validation/input.ts';
+import { existingOrganisationIds } from '../../directory/index.ts';
 import { checkRead, requireStaff } from './access.ts';
-import { type SeriesInput, seriesInput, seriesUpdateInput, unknownReference } from './input.ts';
+import { seriesInput, seriesUpdateInput, unknownReference } from './input.ts';
 import { jsonb, pgCode, type Series, seriesColumns } from './rows.ts';
 import { visibleSessionSql } from './visibility.ts';
 
@@ -24,19 +25,22 @@ export async function checkOrganisation(
   field: string,
 ): Promise<void> {
   if (!id) return;
-  const r = await db.execute(sql`SELECT 1 FROM organisations WHERE id = ${id} AND archived_at IS NULL`);
-  if (r.rows.length === 0) throw unknownReference(field, 'organisation');
+  if (!(await existingOrganisationIds(db, [id])).has(id)) throw unknownReference(field, 'organisation');
 }
 
-export async function createSeries(ctx: Ctx, input: SeriesInput): Promise<Series> {
-  requireStaff(ctx);
-  const v = parseInput(seriesInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    await checkOrganisation(tx, v.organiserId, 'organiserId');
+export const createSeries = defineUseCase({
+  name: 'talks.createSeries',
+  kind: 'write',
+  audit: 'talks_series',
+  allow: requireStaff,
+  input: seriesInput,
+  run: async (uc) => {
+    const { ctx, input: v } = uc;
+    await checkOrganisation(ctx.db, v.organiserId, 'organiserId');
     const now = ctx.now.toISOString();
     let id: string;
     try {
-      const r = await tx.execute<{ id: string }>(sql`
+      const r = await ctx.db.execute<{ id: string }>(sql`
         INSERT INTO talks_series (slug, title, subtitle, description, organiser_id, created_at, updated_at)
         VALUES (${v.slug}, ${jsonb(v.title)}, ${jsonb(v.subtitle)}, ${jsonb(v.description)}, ${v.organiserId ?? null},
           ${now}, ${now}) RETURNING id`);
@@ -45,19 +49,23 @@ export async function createSeries(ctx: Ctx, input: SeriesInput): Promise<Series
       if (pgCode(e) === '23505') throw new AppError('already_exists', { field: 'slug' });
       throw e;
     }
-    const created = (await findSeries(tx, id))!;
-    await audit(tx, ctx, { action: 'create', entity: 'talks_series', entityId: id, after: created });
+    const created = (await findSeries(ctx.db, id))!;
+    await uc.audit({ action: 'create', entityId: id, after: created });
     return created;
-  });
-}
+  },
+});
 
-export async function updateSeries(ctx: Ctx, input: Partial<SeriesInput> & { id: string }): Promise<Series> {
-  requireStaff(ctx);
-  const v = parseInput(seriesUpdateInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    const before = await findSeries(tx, v.id, true);
+export const updateSeries = defineUseCase({
+  name: 'talks.updateSeries',
+  kind: 'write',
+  audit: 'talks_series',
+  allow: requireStaff,
+  input: seriesUpdateInput,
+  run: async (uc) => {
+    const { ctx, input: v } = uc;
+    const before = await findSeries(ctx.db, v.id, true);
     if (!before) throw notFound('series');
-    await checkOrganisation(tx, v.organiserId, 'organiserId');
+    await checkOrganisation(ctx.db, v.organiserId, 'organiserId');
     const sets = [sql`updated_at = ${ctx.now.toISOString()}`];
     if (v.slug !== undefined) sets.push(sql`slug = ${v.slug}`);
     if (v.title !== undefined) sets.push(sql`title = ${jsonb(v.title)}`);
@@ -65,29 +73,42 @@ export async function updateSeries(ctx: Ctx, input: Partial<SeriesInput> & { id:
     if (v.description !== undefined) sets.push(sql`description = ${jsonb(v.description)}`);
     if (v.organiserId !== undefined) sets.push(sql`organiser_id = ${v.organiserId}`);
     try {
-      await tx.execute(sql`UPDATE talks_series SET ${sql.join(sets, sql`, `)} WHERE id = ${v.id}`);
+      await ctx.db.execute(sql`UPDATE talks_series SET ${sql.join(sets, sql`, `)} WHERE id = ${v.id}`);
     } catch (e) {
       if (pgCode(e) === '23505') throw new AppError('already_exists', { field: 'slug' });
       throw e;
     }
-    const after = (await findSeries(tx, v.id))!;
-    await audit(tx, ctx, { action: 'update', entity: 'talks_series', entityId: v.id, before, after });
+    const after = (await findSeries(ctx.db, v.id))!;
+    await uc.audit({ action: 'update', entityId: v.id, before, after });
     return after;
-  });
-}
+  },
+});
 
-export async function listSeries(ctx: Ctx): Promise<(Series & { sessionCount: number })[]> {
-  checkRead(ctx);
-  const r = await ctx.db.execute<Series & { sessionCount: number }>(sql`
-    SELECT ${seriesColumns},
-      (SELECT count(*)::int FROM talks_sessions s WHERE s.series_id = r.id AND ${visibleSessionSql(ctx.actor)}) AS "sessionCount"
-    FROM talks_series r ORDER BY r.created_at, r.id`);
-  return r.rows;
-}
+export const listSeries = defineUseCase({
+  name: 'talks.listSeries',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({}).strict(),
+  run: async ({ ctx }): Promise<(Series & { sessionCount: number })[]> => {
+    const r = await ctx.db.execute<Series & { sessionCount: number }>(sql`
+      SELECT ${seriesColumns},
+        (SELECT count(*)::int FROM talks_sessions s WHERE s.series_id = r.id AND ${visibleSessionSql(ctx.actor)}) AS "sessionCount"
+      FROM talks_series r ORDER BY r.created_at, r.id`);
+    return r.rows;
+  },
+});
 
-export async function getSeries(ctx: Ctx, input: { id: string }): Promise<Series> {
-  checkRead(ctx);
-  const s = await findSeries(ctx.db, input.id);
-  if (!s) throw notFound('series');
-  return s;
-}
+export const getSeries = defineUseCase({
+  name: 'talks.getSeries',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  // Any text: an id that is not one finds nothing (404), as an unknown one does.
+  input: z.object({ id: z.string() }),
+  run: async ({ ctx, input }): Promise<Series> => {
+    const s = await findSeries(ctx.db, input.id);
+    if (!s) throw notFound('series');
+    return s;
+  },
+});

@@ -1,25 +1,19 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
+import { z } from 'zod';
 import type { Ctx } from '../../../core/context.ts';
-import { type DbOrTx, inTransaction, type Tx } from '../../../core/db/tx.ts';
+import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
+import { defineUseCase } from '../../../core/module/use-case.ts';
 import { isStaff } from '../../../core/policy/policy.ts';
-import { parseInput, uuid } from '../../../core/validation/input.ts';
-import type { SessionStatus } from '../schema.ts';
+import { invalidField, uuid } from '../../../core/validation/input.ts';
+import { joinOrganisation } from '../../directory/index.ts';
+import { type SessionStatus, sessionStatuses } from '../schema.ts';
 import { checkRead, contributingOrgs, requireStaff } from './access.ts';
-import {
-  copyInput,
-  type SessionInput,
-  type SessionUpdateInput,
-  sessionInput,
-  sessionUpdateInput,
-  statusInput,
-  unknownReference,
-} from './input.ts';
+import { copyInput, sessionInput, sessionUpdateInput, statusInput, unknownReference } from './input.ts';
 import { jsonb, type Session, sessionColumns, textArray } from './rows.ts';
 import { checkOrganisation, findSeries } from './service-series.ts';
 import { contentVisibleSql, visibleSessionSql } from './visibility.ts';
-import { fillFromWaitlist, type MailDeps } from './waitlist.ts';
+import { fillFromWaitlist, mailDeps } from './waitlist.ts';
 
 /** The status workflow: which status may follow which. */
 export const transitions: Record<SessionStatus, SessionStatus[]> = {
@@ -51,8 +45,12 @@ export async function loadVisibleSession(ctx: Pick<Ctx, 'actor'>, db: DbOrTx, id
   return r.rows[0];
 }
 
-/** Lock the session row for a change; `not_found` when it does not exist or is hidden from the actor. */
-export async function lockSession(ctx: Ctx, tx: Tx, id: string): Promise<Session> {
+/**
+ * Lock the session row for a change (in the use case's transaction, `ctx.db`); `not_found` when it
+ * does not exist or is hidden from the actor.
+ */
+export async function lockSession(ctx: Ctx, id: string): Promise<Session> {
+  const tx = ctx.db;
   if (!uuid.safeParse(id).success) throw notFound('session');
   const r = await tx.execute<Session>(sql`
     SELECT ${sessionColumns()} FROM talks_sessions s WHERE s.id = ${id} FOR UPDATE`);
@@ -67,10 +65,16 @@ export async function lockSession(ctx: Ctx, tx: Tx, id: string): Promise<Session
   return s;
 }
 
-export async function createSession(ctx: Ctx, input: SessionInput): Promise<Session> {
-  const actor = requireStaff(ctx);
-  const v = parseInput(sessionInput, input);
-  return inTransaction(ctx.db, async (tx) => {
+export const createSession = defineUseCase({
+  name: 'talks.createSession',
+  kind: 'write',
+  audit: 'talks_session',
+  allow: requireStaff,
+  input: sessionInput,
+  run: async (uc): Promise<Session> => {
+    const { ctx, input: v } = uc;
+    const actor = requireStaff(ctx);
+    const tx = ctx.db;
     if (!(await findSeries(tx, v.seriesId))) throw unknownReference('seriesId', 'series');
     await checkOrganisation(tx, v.venueOrgId, 'venueOrgId');
     const now = ctx.now.toISOString();
@@ -83,32 +87,30 @@ export async function createSession(ctx: Ctx, input: SessionInput): Promise<Sess
         ${actor.userId}, ${now}, ${now})
       RETURNING id`);
     const created = (await findSession(tx, r.rows[0].id))!;
-    await audit(tx, ctx, { action: 'create', entity: 'talks_session', entityId: created.id, after: created });
+    await uc.audit({ action: 'create', entityId: created.id, after: created });
     return created;
-  });
-}
+  },
+});
 
 /**
  * Change a session. `version` is the one the editor saw: another one in the database means
  * someone saved in between (`conflict`). A larger capacity moves waitlisted people up at once.
  */
-export async function updateSession(
-  ctx: Ctx,
-  input: SessionUpdateInput,
-  deps: MailDeps = {},
-): Promise<Session> {
-  requireStaff(ctx);
-  const v = parseInput(sessionUpdateInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    const before = await lockSession(ctx, tx, v.id);
+export const updateSession = defineUseCase({
+  name: 'talks.updateSession',
+  kind: 'write',
+  audit: 'talks_session',
+  allow: requireStaff,
+  input: sessionUpdateInput.extend({ mail: mailDeps }),
+  run: async (uc): Promise<Session> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
+    const before = await lockSession(ctx, v.id);
     if (before.version !== v.version) throw new AppError('conflict', { version: before.version });
     await checkOrganisation(tx, v.venueOrgId, 'venueOrgId');
     const startsAt = v.startsAt ?? before.startsAt;
     const endsAt = v.endsAt === undefined ? before.endsAt : v.endsAt;
-    if (endsAt && new Date(endsAt) <= new Date(startsAt))
-      throw new AppError('validation_failed', [
-        { path: 'endsAt', code: 'date_order', message: 'date_order' },
-      ]);
+    if (endsAt && new Date(endsAt) <= new Date(startsAt)) throw invalidField('endsAt', 'date_order');
     const sets: SQL[] = [];
     const col = (name: string, value: unknown) => {
       if (value !== undefined) sets.push(sql`${sql.identifier(name)} = ${value}`);
@@ -129,25 +131,27 @@ export async function updateSession(
     sets.push(sql`updated_at = ${ctx.now.toISOString()}`, sql`version = version + 1`);
     await tx.execute(sql`UPDATE talks_sessions SET ${sql.join(sets, sql`, `)} WHERE id = ${v.id}`);
     const after = (await findSession(tx, v.id))!;
-    await audit(tx, ctx, { action: 'update', entity: 'talks_session', entityId: v.id, before, after });
-    await fillFromWaitlist(ctx, tx, after, deps);
+    await uc.audit({ action: 'update', entityId: v.id, before, after });
+    await fillFromWaitlist(uc, after, v.mail);
     return after;
-  });
-}
+  },
+});
 
 /**
  * Move a session along its workflow (draft → scheduled → held → published; back: scheduled →
  * draft, held → scheduled when postponed, published → held to unpublish). Anything else is
  * `invalid_transition`. Publishing stamps `published_at`; unpublishing is audited as such.
  */
-export async function changeSessionStatus(
-  ctx: Ctx,
-  input: { id: string; status: SessionStatus; version?: number },
-): Promise<Session> {
-  requireStaff(ctx);
-  const v = parseInput(statusInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    const before = await lockSession(ctx, tx, v.id);
+export const changeSessionStatus = defineUseCase({
+  name: 'talks.changeSessionStatus',
+  kind: 'write',
+  audit: 'talks_session',
+  allow: requireStaff,
+  input: statusInput,
+  run: async (uc): Promise<Session> => {
+    const { ctx, input: v } = uc;
+    const tx = ctx.db;
+    const before = await lockSession(ctx, v.id);
     if (v.version !== undefined && before.version !== v.version)
       throw new AppError('conflict', { version: before.version });
     if (!transitions[before.status].includes(v.status))
@@ -168,16 +172,15 @@ export async function changeSessionStatus(
     const after = (await findSession(tx, v.id))!;
     const action =
       v.status === 'published' ? 'publish' : before.status === 'published' ? 'unpublish' : 'change_status';
-    await audit(tx, ctx, {
+    await uc.audit({
       action,
-      entity: 'talks_session',
       entityId: v.id,
       before: { status: before.status, version: before.version },
       after: { status: after.status, version: after.version },
     });
     return after;
-  });
-}
+  },
+});
 
 /**
  * Start the next session from this one: title, subtitle, format, venue, online address,
@@ -185,14 +188,17 @@ export async function changeSessionStatus(
  * the summary, other participants and registrations are not. The new session is a draft on the
  * date the organiser picks (ending after the same duration when no end is given).
  */
-export async function copySession(
-  ctx: Ctx,
-  input: { id: string; startsAt: string; endsAt?: string | null; title?: Record<string, string> | null },
-): Promise<Session> {
-  const actor = requireStaff(ctx);
-  const v = parseInput(copyInput, input);
-  return inTransaction(ctx.db, async (tx) => {
-    const from = await lockSession(ctx, tx, v.id);
+export const copySession = defineUseCase({
+  name: 'talks.copySession',
+  kind: 'write',
+  audit: 'talks_session',
+  allow: requireStaff,
+  input: copyInput,
+  run: async (uc): Promise<Session> => {
+    const { ctx, input: v } = uc;
+    const actor = requireStaff(ctx);
+    const tx = ctx.db;
+    const from = await lockSession(ctx, v.id);
     const duration = from.endsAt ? new Date(from.endsAt).getTime() - new Date(from.startsAt).getTime() : null;
     const endsAt =
       v.endsAt !== undefined && v.endsAt !== null
@@ -224,16 +230,10 @@ export async function copySession(
         c.duration_minutes
       FROM src c LEFT JOIN src p ON p.id = c.parent_id`);
     const created = (await findSession(tx, id))!;
-    await audit(tx, ctx, {
-      action: 'copy',
-      entity: 'talks_session',
-      entityId: id,
-      before: { copiedFrom: from.id },
-      after: created,
-    });
+    await uc.audit({ action: 'copy', entityId: id, before: { copiedFrom: from.id }, after: created });
     return created;
-  });
-}
+  },
+});
 
 export type SessionListItem = Session & {
   seriesTitle: Record<string, string>;
@@ -244,7 +244,25 @@ export type SessionListItem = Session & {
  * Sessions the actor may see, upcoming (soonest first) or past (latest first), optionally of one
  * series or status; keyset-paginated on (starts_at, id).
  */
-export async function listSessions(
+export const listSessions = defineUseCase({
+  name: 'talks.listSessions',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z
+    .object({
+      // Checked below: an id that is not one is an unknown series (422), not a malformed request.
+      seriesId: z.string().optional(),
+      when: z.enum(['upcoming', 'past', 'all']).optional(),
+      status: z.enum(sessionStatuses).optional(),
+      cursor: z.string().optional(),
+      limit: z.number().optional(),
+    })
+    .strict(),
+  run: ({ ctx, input }) => sessionsPage(ctx, input),
+});
+
+async function sessionsPage(
   ctx: Ctx,
   input: {
     seriesId?: string;
@@ -252,9 +270,8 @@ export async function listSessions(
     status?: SessionStatus;
     cursor?: string;
     limit?: number;
-  } = {},
+  },
 ): Promise<{ items: SessionListItem[]; nextCursor: string | null }> {
-  checkRead(ctx);
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
   const when = input.when ?? 'all';
   const desc = when === 'past';
@@ -279,7 +296,7 @@ export async function listSessions(
   const r = await ctx.db.execute<SessionListItem>(sql`
     SELECT ${sessionColumns(contentVisibleSql(ctx.actor))}, r.title AS "seriesTitle",
       coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'names', o.names) ORDER BY p.position, o.name)
-        FROM talks_participants p JOIN organisations o ON o.id = p.organisation_id
+        FROM talks_participants p ${joinOrganisation('o', sql`p.organisation_id`, { inner: true })}
         WHERE p.session_id = s.id AND p.role = 'host'), '[]'::json) AS hosts
     FROM talks_sessions s JOIN talks_series r ON r.id = s.series_id
     WHERE ${sql.join(where, sql` AND `)}
@@ -302,7 +319,7 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     // fall through
   }
-  throw new AppError('validation_failed', [{ path: 'cursor', code: 'invalid', message: 'invalid cursor' }]);
+  throw invalidField('cursor', 'invalid', 'invalid cursor');
 }
 
 /** What the actor may do with a session (for pages and the API's `permissions`). */
@@ -321,3 +338,16 @@ export async function sessionPermissions(db: DbOrTx, ctx: Pick<Ctx, 'actor'>, se
     transitions: staff ? transitions[session.status] : [],
   };
 }
+
+/** A session as stored, for its edit and copy forms (staff: no visibility filter applies to them). */
+export const getSessionForEdit = defineUseCase({
+  name: 'talks.getSessionForEdit',
+  kind: 'read',
+  allow: requireStaff,
+  input: z.object({ id: z.string() }),
+  run: async ({ ctx, input }): Promise<Session> => {
+    const s = await findSession(ctx.db, input.id);
+    if (!s) throw new AppError('not_found');
+    return s;
+  },
+});

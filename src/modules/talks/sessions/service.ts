@@ -1,7 +1,7 @@
 /**
  * The sessions' use cases: series, sessions and their workflow, participants, registrations
- * with the waitlist, the agenda and contributions. Each checks permissions itself, writes in one
- * transaction and audits.
+ * with the waitlist, the agenda and contributions, each made with the kit's `defineUseCase`
+ * (permission first, input parsed, one audited transaction per write).
  */
 export * from './service-agenda.ts';
 export * from './service-contributions.ts';

@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { audit } from '../../../core/audit/audit.ts';
-import type { Ctx } from '../../../core/context.ts';
-import type { Tx } from '../../../core/db/tx.ts';
+import { z } from 'zod';
 import { isLocale, pick, t } from '../../../core/i18n/i18n.ts';
 import type { Mailer } from '../../../core/mail/mailer.ts';
+import type { UseCaseRun } from '../../../core/module/use-case.ts';
 
 /** What a change needs to tell people: the outbox, and the address of the platform for links. */
 export interface MailDeps {
@@ -12,16 +11,26 @@ export interface MailDeps {
 }
 
 /**
+ * The mail services, passed in a use case's input by the API and the pages (`mail`): the kit's
+ * context holds no services, and the promotion mails go to the outbox in the use case's transaction.
+ */
+export const mailDeps = z
+  .custom<MailDeps>((v) => typeof v === 'object' && v !== null, { message: 'invalid' })
+  .optional();
+
+/**
  * Move people up from the waitlist, oldest first, while seats are free. The caller holds the
- * session's row lock (`SELECT … FOR UPDATE`), so two cancellations or registrations at once are
- * serialised and the session is never over-filled. Each promoted person gets a mail (outbox).
+ * session's row lock (`SELECT … FOR UPDATE`) in its use case's transaction, so two cancellations
+ * or registrations at once are serialised and the session is never over-filled. Each promotion is
+ * audited, and each promoted person gets a mail (outbox).
  */
 export async function fillFromWaitlist(
-  ctx: Ctx,
-  tx: Tx,
+  uc: Pick<UseCaseRun<unknown>, 'ctx' | 'audit'>,
   session: { id: string; capacity: number | null; title: Record<string, string> },
   deps: MailDeps = {},
 ): Promise<string[]> {
+  const { ctx } = uc;
+  const tx = ctx.db;
   const free = sql`CASE WHEN ${session.capacity}::int IS NULL THEN 2147483647
     ELSE greatest(${session.capacity}::int - (SELECT count(*) FROM talks_registrations
       WHERE session_id = ${session.id} AND status = 'registered'), 0) END`;
@@ -39,7 +48,7 @@ export async function fillFromWaitlist(
     RETURNING g.id, g.user_id, (SELECT email FROM users WHERE id = g.user_id) AS email,
       (SELECT locale FROM users WHERE id = g.user_id) AS locale`);
   for (const row of r.rows) {
-    await audit(tx, ctx, {
+    await uc.audit({
       action: 'promote_from_waitlist',
       entity: 'talks_registration',
       entityId: row.id,
