@@ -8,8 +8,7 @@ import { invalidField, isoDate, uuid } from '../../core/validation/input.ts';
 import { membershipStatuses } from './schema.ts';
 import { checkRead, checkWrite, mayIncludeArchived, requireManageGroup, today } from './service-access.ts';
 import { membershipInput, membershipUpdateInput } from './service-input.ts';
-import { checkGroup, findOrganisation } from './service-organisations.ts';
-import { decodeCursor, encodeCursor, isoTime } from './service-rows.ts';
+import { checkGroup, decodeCursor, encodeCursor, findOrganisation, isoTime } from './service-rows.ts';
 
 export type Membership = {
   id: string;

@@ -19,13 +19,14 @@ import { countryCode, createOrganisationInput, updateOrganisationInput } from '.
 import { type Membership, membershipsOf } from './service-memberships.ts';
 import { type OrganisationPerson, peopleOfOrganisation } from './service-people.ts';
 import {
+  checkGroup,
   decodeCursor,
   encodeCursor,
+  findOrganisation,
   jsonb,
   mapConstraintError,
   type Organisation,
   type OrganisationSummary,
-  organisationColumns,
   summaryColumns,
   textArray,
 } from './service-rows.ts';
@@ -93,14 +94,6 @@ export const listOrganisations = defineUseCase({
     return { items, nextCursor: more && last ? encodeCursor([last.name, last.id]) : null };
   },
 });
-
-export async function findOrganisation(db: DbOrTx, id: string, lock = false): Promise<Organisation | null> {
-  if (!uuid.safeParse(id).success) return null;
-  const r = await db.execute<Organisation>(
-    sql`SELECT ${organisationColumns} FROM organisations o WHERE o.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`,
-  );
-  return r.rows[0] ?? null;
-}
 
 /** The organisation or `not_found`; archived ones only for staff. */
 export async function loadOrganisation(
@@ -178,14 +171,6 @@ export const createOrganisation = defineUseCase({
     return created;
   },
 });
-
-/** A membership's group must be a Section or a network. */
-export async function checkGroup(db: DbOrTx, groupId: string): Promise<void> {
-  const g = await findOrganisation(db, groupId);
-  if (!g || g.archivedAt) throw invalidField('groupId', 'unknown_group', 'unknown group');
-  if (g.kind !== 'section' && g.kind !== 'network')
-    throw invalidField('groupId', 'not_a_group', 'not a Section or network');
-}
 
 const columnOf: Record<string, string> = {
   kind: 'kind',

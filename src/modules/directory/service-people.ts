@@ -17,11 +17,11 @@ import {
 } from './service-access.ts';
 import { type Contact, visibleContacts } from './service-contacts.ts';
 import { personInput, personUpdateInput } from './service-input.ts';
-import { findOrganisation } from './service-organisations.ts';
 import { insertRole, type PersonRole, rolesOf } from './service-person-roles.ts';
 import {
   decodeCursor,
   encodeCursor,
+  findOrganisation,
   findPerson,
   jsonb,
   type PersonRow,

@@ -8,8 +8,7 @@ import { invalidField, isoDate, uuid } from '../../core/validation/input.ts';
 import type { personRoleKinds } from './schema.ts';
 import { checkWrite, requireManageOrganisation, today } from './service-access.ts';
 import { personRoleInput } from './service-input.ts';
-import { findOrganisation } from './service-organisations.ts';
-import { findPerson } from './service-rows.ts';
+import { findOrganisation, findPerson } from './service-rows.ts';
 
 export type PersonRole = {
   id: string;

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
-import { type I18nText, invalid } from '../../core/validation/input.ts';
+import { type I18nText, invalid, invalidField, uuid } from '../../core/validation/input.ts';
 import type { OrganisationKind } from './schema.ts';
 
 /** Row shapes the directory's use cases return, and the SQL that selects them. */
@@ -89,6 +89,26 @@ export function mapConstraintError(err: unknown): never {
     throw new AppError('already_exists', { constraint });
   }
   throw err;
+}
+
+/**
+ * Readers shared by the use cases of organisations, memberships and people: they live here, below
+ * all three, so that none of those files imports another.
+ */
+export async function findOrganisation(db: DbOrTx, id: string, lock = false): Promise<Organisation | null> {
+  if (!uuid.safeParse(id).success) return null;
+  const r = await db.execute<Organisation>(
+    sql`SELECT ${organisationColumns} FROM organisations o WHERE o.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`,
+  );
+  return r.rows[0] ?? null;
+}
+
+/** A membership's group must be a Section or a network. */
+export async function checkGroup(db: DbOrTx, groupId: string): Promise<void> {
+  const g = await findOrganisation(db, groupId);
+  if (!g || g.archivedAt) throw invalidField('groupId', 'unknown_group', 'unknown group');
+  if (g.kind !== 'section' && g.kind !== 'network')
+    throw invalidField('groupId', 'not_a_group', 'not a Section or network');
 }
 
 /** A person without their roles and contacts (see `Person` in service-people.ts). */

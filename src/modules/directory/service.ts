@@ -9,5 +9,5 @@ export * from './service-memberships.ts';
 export * from './service-organisations.ts';
 export * from './service-people.ts';
 export * from './service-person-roles.ts';
-export type { Organisation, OrganisationSummary } from './service-rows.ts';
+export { findOrganisation, type Organisation, type OrganisationSummary } from './service-rows.ts';
 export * from './service-search.ts';
