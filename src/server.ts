@@ -1,15 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config.ts';
 import { type AuditSealer, startAuditSealer } from './core/audit/index.ts';
 import { createResponseCache, type ResponseCache } from './core/cache/response-cache.ts';
+import type { Config } from './core/config.ts';
 import { instanceSecret, type OpenDatabase, openDatabase } from './core/db/open.ts';
 import { buildApp } from './core/http/app.ts';
 import type { AppServices } from './core/http/types.ts';
 import { createJobs, type Jobs } from './core/jobs/jobs.ts';
 import { createMailer } from './core/mail/mailer.ts';
+import { installModules } from './core/module/install.ts';
+import { platformRoutes, registerJobs } from './core/platform.ts';
+import { seedOnFirstRun } from './core/seed.ts';
 import { renderErrorPage } from './core/ui/error-page.tsx';
-import { registerJobs, routeModules } from './modules/index.ts';
-import { seedOnFirstRun } from './seed.ts';
+import { modules } from './modules/index.ts';
 
 export interface Platform {
   app: FastifyInstance;
@@ -23,6 +25,7 @@ export async function createPlatform(
   config: Config,
   log: (m: string) => void = () => undefined,
 ): Promise<Platform> {
+  installModules(modules);
   const opened = await openDatabase(config, log);
   let jobs: Jobs | undefined;
   let cache: ResponseCache | undefined;
@@ -52,7 +55,7 @@ export async function createPlatform(
     registerJobs(jobs, services);
     await jobs.start();
     await seedOnFirstRun(services, log);
-    const app = await buildApp(services, routeModules);
+    const app = await buildApp(services, platformRoutes());
     let closed = false;
     return {
       app,
