@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/pool.ts';
 import type { DbOrTx } from '../db/tx.ts';
+import { notifyChange, QUIET_ACTIONS } from './audit.ts';
 import { eventHash, GENESIS } from './hash.ts';
 
 /**
@@ -94,6 +95,8 @@ async function sealBatch(tx: DbOrTx, batch: number, wait: boolean): Promise<numb
     hashes.push(hash);
     prev = hash;
   }
+  // The safety net of audit(): a writer that died between its commit and its notification.
+  if (rows.rows.some((r) => !QUIET_ACTIONS.has(r.action))) await notifyChange(tx, 'audit_seal');
   const updated = await tx.execute(sql`
     UPDATE audit_events e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
     FROM unnest(${sql.param(ids)}::int8[], ${sql.param(seqs)}::int8[], ${sql.param(prevs)}::text[],
