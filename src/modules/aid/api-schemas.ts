@@ -3,10 +3,6 @@ import { clusters, corridorStatuses, needStatuses, priorities, shipmentStatuses 
 
 /** Response schemas of the aid centre's API (what the OpenAPI document shows). */
 
-export const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-export const idParams = z.object({ id: z.uuid() }).strict();
 const iso = z.string().describe('ISO 8601 time in UTC');
 const day = z.string().describe('YYYY-MM-DD');
 

@@ -121,7 +121,11 @@ describe('aid API', () => {
     const form = await postForm(
       t,
       '/aid/capacity',
-      { ...base, totalAvailable: '50', fullName: 'Ivan P.' } as never,
+      {
+        ...Object.fromEntries(Object.entries(base).map(([k, v]) => [k, String(v)])),
+        totalAvailable: '50',
+        fullName: 'Ivan P.',
+      },
       coordinator.headers(),
     );
     expect(form.statusCode).toBe(422);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idParams, readErrors, security, typed, writeErrors } from '../../core/http/api-kit.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import * as s from './api-schemas.ts';
 import {
@@ -34,16 +34,12 @@ import {
 } from './service-shipments.ts';
 
 const tags = ['aid'];
-const e = s.errorResponse;
-const readErrors = { 400: e, 401: e, 403: e, 404: e };
-const writeErrors = { ...readErrors, 409: e, 422: e };
-const security: { [k: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
 const P = '/api/v1/aid';
 const bool = z.enum(['true', 'false']);
 
 /** The aid centre's JSON API: `/api/v1/aid/...`, one Zod schema per endpoint. */
 export async function aidApi(fastify: FastifyInstance, _services: AppServices): Promise<void> {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const app = typed(fastify);
 
   app.get(
     `${P}/needs`,
@@ -89,7 +85,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
       schema: {
         tags,
         summary: 'A need with its allocations',
-        params: s.idParams,
+        params: idParams,
         response: { 200: s.needDetail, ...readErrors },
       },
     },
@@ -106,7 +102,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         tags,
         summary: 'Verify a need (the centre); send the version you saw',
         security,
-        params: s.idParams,
+        params: idParams,
         body: verifyNeedInput,
         response: { 200: s.need, ...writeErrors },
       },
@@ -120,7 +116,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
       schema: {
         tags,
         summary: 'Offers proposed for a need, best first (item fit, cluster, dates, distance, priority)',
-        params: s.idParams,
+        params: idParams,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(50).optional() }).strict(),
         response: { 200: z.object({ items: z.array(s.proposal) }), ...readErrors },
       },
@@ -169,7 +165,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
 
   app.get(
     `${P}/offers/:id`,
-    { schema: { tags, summary: 'An offer', params: s.idParams, response: { 200: s.offer, ...readErrors } } },
+    { schema: { tags, summary: 'An offer', params: idParams, response: { 200: s.offer, ...readErrors } } },
     async (request) => getOffer(request.ctx(), { id: request.params.id }),
   );
 
@@ -180,7 +176,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         tags,
         summary: 'Withdraw what is left of an offer',
         security,
-        params: s.idParams,
+        params: idParams,
         body: verifyNeedInput,
         response: { 200: s.offer, ...writeErrors },
       },
@@ -211,7 +207,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         summary:
           "Pay a Solidarity Fund allocation: a disbursement from the community's grant (may wait for a second approver)",
         security,
-        params: s.idParams,
+        params: idParams,
         body: z.object({}).strict().optional(),
         response: { 200: s.allocation, ...writeErrors },
       },
@@ -260,7 +256,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         tags,
         summary: 'A shipment with its items and delivery',
         security,
-        params: s.idParams,
+        params: idParams,
         response: { 200: s.shipment, ...readErrors },
       },
     },
@@ -274,7 +270,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         tags,
         summary: 'dispatch (preparing → in transit), cancel (preparing), return (in transit)',
         security,
-        params: s.idParams,
+        params: idParams,
         body: transitionInput,
         response: { 200: s.shipment, ...writeErrors },
       },
@@ -289,7 +285,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         tags,
         summary: 'Confirm what arrived, item by item (the receiving community); a difference is flagged',
         security,
-        params: s.idParams,
+        params: idParams,
         body: deliveryInput,
         response: { 200: s.shipment, ...writeErrors },
       },
@@ -317,7 +313,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         tags,
         summary: 'Close the follow-up of a flagged delivery (the centre)',
         security,
-        params: s.idParams,
+        params: idParams,
         body: resolveInput,
         response: { 200: s.delivery, ...writeErrors },
       },
@@ -357,7 +353,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
       schema: {
         tags,
         summary: 'A corridor; the exact route only for aid coordinators and staff (audited)',
-        params: s.idParams,
+        params: idParams,
         response: { 200: s.corridor, ...readErrors },
       },
     },
@@ -371,7 +367,7 @@ export async function aidApi(fastify: FastifyInstance, _services: AppServices): 
         tags,
         summary: 'Re-verify a corridor and set its status (the centre; who and when are kept)',
         security,
-        params: s.idParams,
+        params: idParams,
         body: corridorStatusInput,
         response: { 200: s.corridor, ...writeErrors },
       },

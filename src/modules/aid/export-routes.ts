@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { security, typed } from '../../core/http/api-kit.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import { type ExportFormat, type ExportName, exportFormats, exportTables, render } from './exports.ts';
 
@@ -9,7 +10,8 @@ const types: Record<ExportFormat, string> = {
 };
 
 /** `/aid/exports/{needs,deliveries,capacity}.{csv,json,hxl.csv}` */
-export async function aidExportRoutes(app: FastifyInstance, _services: AppServices): Promise<void> {
+export async function aidExportRoutes(fastify: FastifyInstance, _services: AppServices): Promise<void> {
+  const app = typed(fastify);
   for (const name of Object.keys(exportTables) as ExportName[]) {
     for (const format of exportFormats) {
       app.get(
@@ -19,6 +21,7 @@ export async function aidExportRoutes(app: FastifyInstance, _services: AppServic
             tags: ['aid'],
             summary: `Export ${name} as ${format === 'hxl.csv' ? 'HXL-tagged CSV (hashtag row under the header)' : format.toUpperCase()}${name === 'deliveries' ? ' (signed-in readers)' : ''}`,
             produces: [format === 'json' ? 'application/json' : 'text/csv'],
+            ...(name === 'deliveries' ? { security } : {}),
           },
         },
         async (request, reply) => {
