@@ -113,9 +113,7 @@ export const searchResult = z.object({
 
 export const section = organisationSummary.extend({ memberCount: z.number().int() });
 
-export const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-
-export const idParams = z.object({ id: z.uuid({ message: 'invalid_id' }) });
 export const bool = z.enum(['true', 'false']);
+
+/** The body of `…/end` routes: the last day (today when absent). */
+export const endBody = z.object({ until: z.iso.date().nullish() }).strict();

@@ -1,46 +1,33 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { cachedJson } from '../../core/cache/cached.ts';
+import { idParams, readErrors, security, typed, writeErrors } from '../../core/http/api-kit.ts';
 import type { AppServices } from '../../core/http/types.ts';
+import { directoryPeopleApi, peopleQuery } from './api-people.ts';
 import * as s from './api-schemas.ts';
 import { organisationsExport, peopleExport } from './exports.ts';
-import { organisationKinds, personRoleKinds } from './schema.ts';
+import { organisationKinds } from './schema.ts';
 import {
-  addContact,
   addMembership,
   archiveOrganisation,
-  archivePerson,
-  assignPersonRole,
   createOrganisation,
-  createPerson,
   endMembership,
-  endPersonRole,
   getOrganisation,
-  getPerson,
   listMemberships,
   listOrganisations,
-  listPeople,
   listSections,
-  removeContact,
   searchDirectory,
   updateMembership,
   updateOrganisation,
-  updatePerson,
 } from './service.ts';
 import {
   createOrganisationInput,
   membershipInput,
   membershipUpdateInput,
-  personInput,
-  personUpdateInput,
   updateOrganisationInput,
 } from './service-input.ts';
 
 const tags = ['directory'];
-const errors = { 400: s.errorResponse, 401: s.errorResponse, 403: s.errorResponse, 404: s.errorResponse };
-const writeErrors = { ...errors, 409: s.errorResponse };
-const security: { [k: string]: string[] }[] = [{ bearer: [] }, { cookie: [] }];
 const P = '/api/v1/directory';
 
 const listQuery = z
@@ -57,35 +44,6 @@ const listQuery = z
 type ListQuery = z.infer<typeof listQuery>;
 const listFilters = (q: ListQuery) => ({ ...q, includeArchived: q.includeArchived === 'true' });
 
-const peopleQuery = z
-  .object({
-    q: z.string().max(200).optional(),
-    organisationId: z.uuid().optional(),
-    role: z.enum(personRoleKinds).optional(),
-    cursor: z.string().max(1000).optional(),
-    limit: z.coerce.number().int().min(1).max(100).optional(),
-  })
-  .strict();
-
-// Bodies of nested routes: the person comes from the path.
-const rolesBody = z
-  .object({
-    organisationId: z.uuid(),
-    role: z.enum(personRoleKinds),
-    since: z.iso.date().nullish(),
-    until: z.iso.date().nullish(),
-  })
-  .strict();
-const contactBody = z
-  .object({
-    kind: z.enum(['email', 'phone', 'address', 'other']),
-    value: z.string().min(1).max(500),
-    confidentiality: z.enum(['public', 'network', 'restricted']).optional(),
-  })
-  .strict();
-
-const endBody = z.object({ until: z.iso.date().nullish() }).strict();
-
 function attachment(reply: FastifyReply, name: string, format: 'csv' | 'json') {
   reply
     .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
@@ -94,8 +52,8 @@ function attachment(reply: FastifyReply, name: string, format: 'csv' | 'json') {
 }
 
 /** The directory's JSON API: `/api/v1/directory/...`, one Zod schema per endpoint. */
-export async function directoryApi(fastify: FastifyInstance, _services: AppServices): Promise<void> {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
+export async function directoryApi(fastify: FastifyInstance, services: AppServices): Promise<void> {
+  const app = typed(fastify);
 
   app.get(
     `${P}/organisations`,
@@ -104,7 +62,7 @@ export async function directoryApi(fastify: FastifyInstance, _services: AppServi
         tags,
         summary: 'List organisations by name, filtered, keyset-paginated',
         querystring: listQuery,
-        response: { 200: s.page(s.organisationSummary), ...errors },
+        response: { 200: s.page(s.organisationSummary), ...readErrors },
       },
     },
     async (request) => listOrganisations(request.ctx(), listFilters(request.query)),
@@ -123,7 +81,7 @@ export async function directoryApi(fastify: FastifyInstance, _services: AppServi
             limit: z.coerce.number().int().min(1).max(100).optional(),
           })
           .strict(),
-        response: { 200: s.searchResult, ...errors },
+        response: { 200: s.searchResult, ...readErrors },
       },
     },
     async (request, reply) => cachedJson(request, reply, () => searchDirectory(request.ctx(), request.query)),
@@ -170,8 +128,8 @@ export async function directoryApi(fastify: FastifyInstance, _services: AppServi
       schema: {
         tags,
         summary: 'An organisation with its parent, memberships and people',
-        params: s.idParams,
-        response: { 200: s.organisationDetail, ...errors },
+        params: idParams,
+        response: { 200: s.organisationDetail, ...readErrors },
       },
     },
     async (request) => getOrganisation(request.ctx(), { id: request.params.id }),
@@ -201,7 +159,7 @@ export async function directoryApi(fastify: FastifyInstance, _services: AppServi
         tags,
         summary: 'Change an organisation (send the `updatedAt` you read)',
         security,
-        params: s.idParams,
+        params: idParams,
         body: updateOrganisationInput.omit({ id: true }),
         response: { 200: s.organisation, ...writeErrors },
       },
@@ -216,7 +174,7 @@ export async function directoryApi(fastify: FastifyInstance, _services: AppServi
         tags,
         summary: 'Archive an organisation (or restore it with `restore: true`)',
         security,
-        params: s.idParams,
+        params: idParams,
         body: z.object({ restore: z.boolean().optional() }).strict().optional(),
         response: { 200: s.organisation, ...writeErrors },
       },
@@ -231,7 +189,7 @@ export async function directoryApi(fastify: FastifyInstance, _services: AppServi
       schema: {
         tags,
         summary: 'Sections and networks with their number of active members',
-        response: { 200: z.object({ items: z.array(s.section) }), ...errors },
+        response: { 200: z.object({ items: z.array(s.section) }), ...readErrors },
       },
     },
     async (request) => ({ items: await listSections(request.ctx()) }),
@@ -252,7 +210,7 @@ export async function directoryApi(fastify: FastifyInstance, _services: AppServi
             limit: z.coerce.number().int().min(1).max(100).optional(),
           })
           .strict(),
-        response: { 200: s.page(s.membership), ...errors },
+        response: { 200: s.page(s.membership), ...readErrors },
       },
     },
     async (request) => listMemberships(request.ctx(), request.query),
@@ -282,7 +240,7 @@ export async function directoryApi(fastify: FastifyInstance, _services: AppServi
         tags,
         summary: 'Change a membership (status, dates, note)',
         security,
-        params: s.idParams,
+        params: idParams,
         body: membershipUpdateInput.omit({ id: true }),
         response: { 200: s.membership, ...writeErrors },
       },
@@ -297,152 +255,13 @@ export async function directoryApi(fastify: FastifyInstance, _services: AppServi
         tags,
         summary: 'End a membership (today unless `until` is given)',
         security,
-        params: s.idParams,
-        body: endBody.optional(),
+        params: idParams,
+        body: s.endBody.optional(),
         response: { 200: s.membership, ...writeErrors },
       },
     },
     async (request) => endMembership(request.ctx(), { id: request.params.id, until: request.body?.until }),
   );
 
-  app.get(
-    `${P}/people`,
-    {
-      schema: {
-        tags,
-        summary:
-          'People with their roles (contact details only where allowed; reads of restricted ones are audited)',
-        querystring: peopleQuery,
-        response: { 200: s.page(s.person), ...errors },
-      },
-    },
-    async (request) => listPeople(request.ctx(), request.query),
-  );
-
-  app.post(
-    `${P}/people`,
-    {
-      schema: {
-        tags,
-        summary: 'Add a person, optionally with a role in an organisation',
-        security,
-        body: personInput,
-        response: { 201: s.person, ...writeErrors },
-      },
-    },
-    async (request, reply) => {
-      reply.code(201);
-      return createPerson(request.ctx(), request.body);
-    },
-  );
-
-  app.get(
-    `${P}/people/:id`,
-    {
-      schema: {
-        tags,
-        summary: 'A person with roles and the contact details the caller may see',
-        params: s.idParams,
-        response: { 200: s.person, ...errors },
-      },
-    },
-    async (request) => getPerson(request.ctx(), { id: request.params.id }),
-  );
-
-  app.patch(
-    `${P}/people/:id`,
-    {
-      schema: {
-        tags,
-        summary: 'Change a person (send the `updatedAt` you read)',
-        security,
-        params: s.idParams,
-        body: personUpdateInput.omit({ id: true }),
-        response: { 200: s.person, ...writeErrors },
-      },
-    },
-    async (request) => updatePerson(request.ctx(), { ...request.body, id: request.params.id }),
-  );
-
-  app.post(
-    `${P}/people/:id/archive`,
-    {
-      schema: {
-        tags,
-        summary: 'Archive a person',
-        security,
-        params: s.idParams,
-        response: { 200: s.person, ...writeErrors },
-      },
-    },
-    async (request) => archivePerson(request.ctx(), { id: request.params.id }),
-  );
-
-  app.post(
-    `${P}/people/:id/roles`,
-    {
-      schema: {
-        tags,
-        summary: 'Give a person a role in an organisation',
-        security,
-        params: s.idParams,
-        body: rolesBody,
-        response: { 201: s.personRole, ...writeErrors },
-      },
-    },
-    async (request, reply) => {
-      reply.code(201);
-      return assignPersonRole(request.ctx(), { ...request.body, personId: request.params.id });
-    },
-  );
-
-  app.post(
-    `${P}/roles/:id/end`,
-    {
-      schema: {
-        tags,
-        summary: "End a person's role (today unless `until` is given)",
-        security,
-        params: s.idParams,
-        body: endBody.optional(),
-        response: { 200: s.personRole, ...writeErrors },
-      },
-    },
-    async (request) => endPersonRole(request.ctx(), { id: request.params.id, until: request.body?.until }),
-  );
-
-  app.post(
-    `${P}/people/:id/contacts`,
-    {
-      schema: {
-        tags,
-        summary: 'Add a contact detail to a person (restricted by default)',
-        security,
-        params: s.idParams,
-        body: contactBody,
-        response: { 201: s.contact, ...writeErrors },
-      },
-    },
-    async (request, reply) => {
-      reply.code(201);
-      return addContact(request.ctx(), { ...request.body, personId: request.params.id });
-    },
-  );
-
-  app.delete(
-    `${P}/contacts/:id`,
-    {
-      schema: {
-        tags,
-        summary: 'Remove a contact detail',
-        security,
-        params: s.idParams,
-        response: { 204: z.void().describe('Removed'), ...writeErrors },
-      },
-    },
-    async (request, reply) => {
-      await removeContact(request.ctx(), { id: request.params.id });
-      return reply.code(204).send();
-    },
-  );
+  await directoryPeopleApi(fastify, services);
 }

@@ -1,31 +1,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cachedPage } from '../../core/cache/cached.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
+import { html, idParams, typed } from '../../core/http/api-kit.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import { pick, t } from '../../core/i18n/i18n.ts';
 import { isStaff } from '../../core/policy/policy.ts';
 import { renderPage } from '../../core/ui/layout.tsx';
-import type { FieldError } from '../../core/validation/input.ts';
+import { choice, fieldErrorsOf, formFields, noticeOf, redirect, str } from './pages-common.ts';
+import { membershipStatuses, organisationKinds } from './schema.ts';
 import {
-  addContact,
   addMembership,
   archiveOrganisation,
-  archivePerson,
-  assignPersonRole,
   createOrganisation,
-  createPerson,
   endMembership,
-  endPersonRole,
   findOrganisation,
   getOrganisation,
-  getPerson,
   listGroups,
   listOrganisations,
   listSections,
-  removeContact,
   searchDirectory,
   updateOrganisation,
-  updatePerson,
 } from './service.ts';
 import { coordinatedSections, requireManageOrganisation } from './service-access.ts';
 import { errorsByField, type FormValues, field, formValues } from './views/components.tsx';
@@ -37,35 +31,6 @@ import {
   organisationInput,
   organisationValues,
 } from './views/organisation-form.tsx';
-import { PersonForm, PersonPage } from './views/person.tsx';
-
-type Query = Record<string, unknown>;
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
-const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
-/** Notices after a redirect: only known keys, so a link cannot put arbitrary text on the page. */
-const notices = [
-  'directory.org.saved',
-  'directory.org.created',
-  'directory.org.archivedNotice',
-  'directory.memberships.added',
-  'directory.memberships.ended',
-  'directory.people.saved',
-  'directory.people.created',
-];
-const noticeOf = (request: FastifyRequest) => {
-  const n = str((request.query as Query)?.notice);
-  return n && notices.includes(n) ? t(request.locale, n) : undefined;
-};
-const redirect = (reply: FastifyReply, url: string, notice?: string) =>
-  reply.redirect(notice ? `${url}${url.includes('?') ? '&' : '?'}notice=${notice}` : url, 303);
-
-/** Field errors of a use case, or null when the error is something else. */
-function fieldErrorsOf(e: unknown): FieldError[] | null {
-  return isAppError(e) && e.code === 'validation_failed' && Array.isArray(e.details)
-    ? (e.details as FieldError[])
-    : null;
-}
 
 /** Sections the reader may add an organisation to (all for staff, their own for coordinators). */
 async function manageableGroups(request: FastifyRequest, exclude: string[] = []) {
@@ -79,22 +44,29 @@ async function manageableGroups(request: FastifyRequest, exclude: string[] = [])
     .map((s) => ({ id: s.id, name: pick(s.names, request.locale, s.name).text }));
 }
 
-export async function directoryPages(app: FastifyInstance, _services: AppServices): Promise<void> {
+/** The directory's HTML pages of organisations, Sections and memberships (people: pages-people.tsx). */
+export async function directoryPages(fastify: FastifyInstance, _services: AppServices): Promise<void> {
+  const app = typed(fastify);
   const hide = { schema: { hide: true } };
+  const withQuery = { schema: { hide: true, querystring: formFields } };
+  const form = { schema: { hide: true, body: formFields.optional() } };
+  const withId = { schema: { hide: true, params: idParams, querystring: formFields } };
+  const formWithId = { schema: { hide: true, params: idParams, body: formFields.optional() } };
 
-  app.get('/directory', hide, async (request, reply) => {
+  app.get('/directory', withQuery, async (request, reply) => {
     const page = await cachedPage(request, reply, async () => {
-      const q = (request.query ?? {}) as Query;
+      const q = request.query;
       const filters: FormValues = {};
       for (const k of ['q', 'kind', 'country', 'section', 'cursor'])
         if (str(q[k])) filters[k] = String(q[k]).slice(0, 1000);
       const ctx = request.ctx();
       const sections = (await listGroups(ctx)).filter((s) => s.kind === 'section');
       const params = new URLSearchParams(Object.entries(filters).filter(([k]) => k !== 'cursor'));
+      const kind = filters.kind ? choice(filters.kind, organisationKinds, 'kind', 'invalid_kind') : undefined;
       let view: ListView;
       // A query alone gives ranked matches ("Kiev" puts Kyiv first); filters give the name-ordered list.
       if (filters.q && !filters.country && !filters.section && !filters.cursor) {
-        const r = await searchDirectory(ctx, { q: filters.q, kind: filters.kind as never, limit: 50 });
+        const r = await searchDirectory(ctx, { q: filters.q, kind, limit: 50 });
         view = {
           filters,
           items: r.organisations,
@@ -106,7 +78,7 @@ export async function directoryPages(app: FastifyInstance, _services: AppService
           exportQuery: '',
         };
       } else {
-        const r = await listOrganisations(ctx, { ...filters, kind: filters.kind as never, limit: 50 });
+        const r = await listOrganisations(ctx, { ...filters, kind, limit: 50 });
         const base = `/directory?${params.toString()}`;
         view = {
           filters,
@@ -189,9 +161,9 @@ export async function directoryPages(app: FastifyInstance, _services: AppService
     return showOrgForm(request, reply, { values: { kind: 'city' } });
   });
 
-  app.post('/directory/organisations/new', hide, async (request, reply) => {
+  app.post('/directory/organisations/new', form, async (request, reply) => {
     try {
-      const created = await createOrganisation(request.ctx(), organisationInput(body(request)));
+      const created = await createOrganisation(request.ctx(), organisationInput(request.body ?? {}));
       return redirect(reply, `/directory/organisations/${created.id}`, 'directory.org.created');
     } catch (e) {
       const errors = fieldErrorsOf(e);
@@ -204,31 +176,31 @@ export async function directoryPages(app: FastifyInstance, _services: AppService
     }
   });
 
-  app.get('/directory/organisations/:id', hide, async (request, reply) => {
+  app.get('/directory/organisations/:id', withId, async (request, reply) => {
     const page = await cachedPage(request, reply, async () => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const detail = await getOrganisation(request.ctx(), { id });
       const groups = await manageableGroups(request, [id, ...detail.memberships.map((m) => m.groupId)]);
       return renderPage(request, {
         title: pick(detail.organisation.names, request.locale, detail.organisation.name).text,
-        notice: noticeOf(request),
+        notice: noticeOf(request, request.query),
         children: <OrganisationPage request={request} detail={detail} groups={groups} />,
       });
     });
     return html(reply).send(page);
   });
 
-  app.get('/directory/organisations/:id/edit', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
+  app.get('/directory/organisations/:id/edit', withId, async (request, reply) => {
+    const { id } = request.params;
     const ctx = request.ctx();
     const detail = await getOrganisation(ctx, { id });
     await requireManageOrganisation(ctx.db, ctx, detail.organisation.id);
     return showOrgForm(request, reply, { values: organisationValues(detail.organisation), id });
   });
 
-  app.post('/directory/organisations/:id/edit', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const b = body(request);
+  app.post('/directory/organisations/:id/edit', formWithId, async (request, reply) => {
+    const { id } = request.params;
+    const b = request.body ?? {};
     try {
       const { sectionId: _ignored, ...input } = organisationInput(b);
       await updateOrganisation(request.ctx(), { ...input, id, updatedAt: field(b, 'updated_at') });
@@ -256,213 +228,29 @@ export async function directoryPages(app: FastifyInstance, _services: AppService
     }
   });
 
-  app.post('/directory/organisations/:id/archive', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    await archiveOrganisation(request.ctx(), { id, restore: field(body(request), 'restore') === '1' });
+  app.post('/directory/organisations/:id/archive', formWithId, async (request, reply) => {
+    const { id } = request.params;
+    await archiveOrganisation(request.ctx(), { id, restore: field(request.body ?? {}, 'restore') === '1' });
     return redirect(reply, `/directory/organisations/${id}`, 'directory.org.archivedNotice');
   });
 
   // ---- Memberships ----
 
-  app.post('/directory/organisations/:id/memberships', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const b = body(request);
+  app.post('/directory/organisations/:id/memberships', formWithId, async (request, reply) => {
+    const { id } = request.params;
+    const b = request.body ?? {};
     await addMembership(request.ctx(), {
       memberId: id,
       groupId: field(b, 'group_id'),
-      status: (field(b, 'status') || 'active') as never,
+      status: choice(field(b, 'status') || 'active', membershipStatuses, 'status', 'invalid_status'),
       since: field(b, 'since') || null,
     });
     return redirect(reply, `/directory/organisations/${id}`, 'directory.memberships.added');
   });
 
-  app.post('/directory/memberships/:id/end', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
+  app.post('/directory/memberships/:id/end', formWithId, async (request, reply) => {
+    const { id } = request.params;
     const m = await endMembership(request.ctx(), { id });
     return redirect(reply, `/directory/organisations/${m.memberId}`, 'directory.memberships.ended');
-  });
-
-  // ---- People ----
-
-  const showPersonForm = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    opts: {
-      values: FormValues;
-      errors?: Record<string, string>;
-      id?: string;
-      status?: number;
-      conflict?: boolean;
-    },
-  ) => {
-    const l = request.locale;
-    const title = opts.id
-      ? t(l, 'directory.people.edit', { name: opts.values.name ?? '' })
-      : t(l, 'directory.people.new');
-    const orgId = opts.values.organisation_id;
-    return html(reply.code(opts.status ?? 200)).send(
-      renderPage(request, {
-        title,
-        children: (
-          <PersonForm
-            request={request}
-            title={title}
-            action={opts.id ? `/directory/people/${opts.id}/edit` : '/directory/people/new'}
-            values={opts.values}
-            errors={opts.errors ?? {}}
-            withRole={!opts.id && !!orgId}
-            cancelHref={
-              opts.id
-                ? `/directory/people/${opts.id}`
-                : orgId
-                  ? `/directory/organisations/${orgId}`
-                  : '/directory'
-            }
-            conflict={opts.conflict}
-          />
-        ),
-      }),
-    );
-  };
-  const personFieldOf = (path: string) =>
-    ({ organisationId: 'organisation_id', updatedAt: 'updated_at' })[path] ?? path;
-
-  app.get('/directory/people/new', hide, async (request, reply) => {
-    const ctx = request.ctx();
-    const orgId = str((request.query as Query).organisationId);
-    if (orgId) {
-      const org = await getOrganisation(ctx, { id: orgId });
-      await requireManageOrganisation(ctx.db, ctx, org.organisation.id);
-    } else if (!isStaff(ctx.actor)) throw new AppError(ctx.actor ? 'forbidden' : 'unauthenticated');
-    return showPersonForm(request, reply, { values: { organisation_id: orgId ?? '', role: 'mayor' } });
-  });
-
-  app.post('/directory/people/new', hide, async (request, reply) => {
-    const b = body(request);
-    const orgId = field(b, 'organisation_id') || null;
-    try {
-      const p = await createPerson(request.ctx(), {
-        name: field(b, 'name'),
-        title: field(b, 'title') || null,
-        organisationId: orgId,
-        role: orgId ? ((field(b, 'role') || null) as never) : null,
-        since: field(b, 'since') || null,
-      });
-      return redirect(
-        reply,
-        orgId ? `/directory/organisations/${orgId}` : `/directory/people/${p.id}`,
-        'directory.people.created',
-      );
-    } catch (e) {
-      const errors = fieldErrorsOf(e);
-      if (!errors) throw e;
-      return showPersonForm(request, reply, {
-        values: formValues(b),
-        errors: errorsByField(errors, personFieldOf),
-        status: 400,
-      });
-    }
-  });
-
-  app.get('/directory/people/:id', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const person = await getPerson(request.ctx(), { id });
-    return html(reply).send(
-      renderPage(request, {
-        title: person.name,
-        notice: noticeOf(request),
-        children: <PersonPage request={request} person={person} />,
-      }),
-    );
-  });
-
-  app.get('/directory/people/:id/edit', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const person = await getPerson(request.ctx(), { id });
-    if (!person.permissions.edit) throw new AppError(request.actor ? 'forbidden' : 'unauthenticated');
-    return showPersonForm(request, reply, {
-      values: { name: person.name, title: person.title ?? '', updated_at: person.updatedAt },
-      id,
-    });
-  });
-
-  app.post('/directory/people/:id/edit', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const b = body(request);
-    try {
-      await updatePerson(request.ctx(), {
-        id,
-        updatedAt: field(b, 'updated_at'),
-        name: field(b, 'name'),
-        title: field(b, 'title') || null,
-      });
-      return redirect(reply, `/directory/people/${id}`, 'directory.people.saved');
-    } catch (e) {
-      if (isAppError(e) && e.code === 'conflict') {
-        const p = await getPerson(request.ctx(), { id });
-        return showPersonForm(request, reply, {
-          values: { name: p.name, title: p.title ?? '', updated_at: p.updatedAt },
-          id,
-          status: 409,
-          conflict: true,
-        });
-      }
-      const errors = fieldErrorsOf(e);
-      if (!errors) throw e;
-      return showPersonForm(request, reply, {
-        values: formValues(b),
-        errors: errorsByField(errors, personFieldOf),
-        id,
-        status: 400,
-      });
-    }
-  });
-
-  app.post('/directory/people/:id/archive', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const p = await archivePerson(request.ctx(), { id });
-    const org = p.roles[0]?.organisationId;
-    return redirect(reply, org ? `/directory/organisations/${org}` : '/directory');
-  });
-
-  app.post('/directory/people/:id/roles', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const b = body(request);
-    await assignPersonRole(request.ctx(), {
-      personId: id,
-      organisationId: field(b, 'organisation_id'),
-      role: field(b, 'role') as never,
-      since: field(b, 'since') || null,
-    });
-    return redirect(reply, `/directory/people/${id}`, 'directory.people.saved');
-  });
-
-  app.post('/directory/roles/:id/end', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const r = await endPersonRole(request.ctx(), { id });
-    return redirect(reply, `/directory/people/${r.personId}`, 'directory.people.saved');
-  });
-
-  app.post('/directory/people/:id/contacts', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const b = body(request);
-    await addContact(request.ctx(), {
-      personId: id,
-      kind: field(b, 'kind') as never,
-      value: field(b, 'value'),
-      confidentiality: (field(b, 'confidentiality') || 'restricted') as never,
-    });
-    return redirect(reply, `/directory/people/${id}`, 'directory.people.saved');
-  });
-
-  app.post('/directory/contacts/:id/remove', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const personId = field(body(request), 'person_id');
-    await removeContact(request.ctx(), { id });
-    return redirect(
-      reply,
-      personId ? `/directory/people/${personId}` : '/directory',
-      'directory.people.saved',
-    );
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../../core/errors.ts';
+import { errorResponse, html, security, typed } from '../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { formatNumber, t } from '../../../core/i18n/i18n.ts';
 import { Csrf, renderPage } from '../../../core/ui/layout.tsx';
@@ -9,9 +9,6 @@ import { type CsvImportSummary, importOrganisationsCsv } from './csv.ts';
 import { RejectedRows } from './rejected-rows.tsx';
 import { requireImporter } from './summary.ts';
 
-const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
 const summarySchema = z.object({
   form: z.enum(['organisations', 'memberships']),
   applied: z.boolean().describe('False when a row was rejected: then nothing was written'),
@@ -66,7 +63,7 @@ function ImportPage({ request, outcome }: { request: FastifyRequest; outcome?: O
 
 /** Import organisations or memberships from CSV through the web: a page for staff and a JSON route. */
 export async function importRoutes(fastify: FastifyInstance, _services: AppServices): Promise<void> {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const app = typed(fastify);
 
   app.get('/directory/import', { schema: { hide: true, querystring: doneQuery } }, async (request, reply) => {
     requireImporter(request.ctx());
@@ -79,7 +76,7 @@ export async function importRoutes(fastify: FastifyInstance, _services: AppServi
             unchanged: formatNumber(request.locale, q.unchanged ?? 0),
           })
         : undefined;
-    reply.type('text/html; charset=utf-8');
+    html(reply);
     return renderPage(request, {
       title: t(request.locale, 'import.title'),
       notice,
@@ -114,7 +111,7 @@ export async function importRoutes(fastify: FastifyInstance, _services: AppServi
         if (!(e instanceof AppError) || e.code !== 'invalid_csv') throw e;
         outcome = { csv, error: e };
       }
-      reply.code(422).type('text/html; charset=utf-8');
+      html(reply.code(422));
       return renderPage(request, {
         title: t(request.locale, 'import.title'),
         children: <ImportPage request={request} outcome={outcome} />,
@@ -129,7 +126,7 @@ export async function importRoutes(fastify: FastifyInstance, _services: AppServi
         tags: ['directory'],
         summary:
           'Import organisations or memberships from CSV (all rows or none); importing twice changes nothing',
-        security: [{ bearer: [] }, { cookie: [] }],
+        security,
         body: z
           .object({ csv: z.string().min(1).max(5_000_000).describe('The CSV text, UTF-8, with a header') })
           .strict(),

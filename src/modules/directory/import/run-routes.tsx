@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../../core/errors.ts';
+import { errorResponse, html, idParams, security, typed } from '../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { formatDate, formatNumber, t } from '../../../core/i18n/i18n.ts';
 import { renderPage } from '../../../core/ui/layout.tsx';
+import { invalidField } from '../../../core/validation/input.ts';
 import { RejectedRows } from './rejected-rows.tsx';
 import { getImportRun, type ImportRun, listImportRuns, startImport } from './runs.ts';
 
@@ -20,10 +21,6 @@ const runSchema = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
 });
-const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-const idParams = z.object({ id: z.string().uuid() });
 
 const present = (r: ImportRun) => ({
   id: r.id,
@@ -74,12 +71,12 @@ function RunSummary({ request, run }: { request: FastifyRequest; run: ImportRun 
 
 /** CSV files imported in the background (pg-boss): upload, follow, read the summary. */
 export async function importRunRoutes(fastify: FastifyInstance, services: AppServices): Promise<void> {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const app = typed(fastify);
 
   app.get('/directory/imports', { schema: { hide: true } }, async (request, reply) => {
     const l = request.locale;
     const runs = await listImportRuns(request.ctx());
-    reply.type('text/html; charset=utf-8');
+    html(reply);
     return renderPage(request, {
       title: t(l, 'importRuns.title'),
       children: (
@@ -124,7 +121,7 @@ export async function importRunRoutes(fastify: FastifyInstance, services: AppSer
   app.post('/directory/imports', { schema: { hide: true } }, async (request, reply) => {
     if (!request.isMultipart()) throw new AppError('unsupported_media_type');
     const file = await request.file();
-    if (!file) throw new AppError('validation_failed', [{ path: 'file', message: 'required' }]);
+    if (!file) throw invalidField('file', 'required');
     const content = await file.toBuffer();
     const run = await startImport(request.ctx(), { jobs: services.jobs, filename: file.filename, content });
     return reply.redirect(`/directory/imports/${run.id}`, 303);
@@ -136,7 +133,7 @@ export async function importRunRoutes(fastify: FastifyInstance, services: AppSer
     const pending = run.status === 'queued' || run.status === 'running';
     // Without JavaScript, a refresh every two seconds follows the run until it ends.
     if (pending) reply.header('refresh', '2');
-    reply.type('text/html; charset=utf-8');
+    html(reply);
     return renderPage(request, {
       title: t(l, 'importRuns.run'),
       children: (
@@ -158,7 +155,7 @@ export async function importRunRoutes(fastify: FastifyInstance, services: AppSer
         tags: ['directory'],
         summary:
           'Queue a CSV file of organisations or memberships for import in the background; follow it with GET',
-        security: [{ bearer: [] }, { cookie: [] }],
+        security,
         body: z
           .object({
             filename: z.string().min(1).max(200).default('import.csv'),
@@ -189,7 +186,7 @@ export async function importRunRoutes(fastify: FastifyInstance, services: AppSer
       schema: {
         tags: ['directory'],
         summary: 'The state and summary of a background import',
-        security: [{ bearer: [] }, { cookie: [] }],
+        security,
         params: idParams,
         response: { 200: runSchema, 401: errorResponse, 403: errorResponse, 404: errorResponse },
       },

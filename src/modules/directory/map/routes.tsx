@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { cachedPage } from '../../../core/cache/cached.ts';
+import { errorResponse, html, typed } from '../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { formatNumber, t } from '../../../core/i18n/i18n.ts';
 import { renderPage } from '../../../core/ui/layout.tsx';
@@ -31,9 +31,6 @@ function classOf(n: number): number {
   return i;
 }
 
-const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
 const mapQuery = z.object({
   section: z
     .union([z.literal(''), z.uuid()])
@@ -212,13 +209,13 @@ function MapPage({
 
 /** The map of members by country: an SVG drawn on the server, with a table as its text alternative. */
 export async function mapRoutes(fastify: FastifyInstance, _services: AppServices): Promise<void> {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const app = typed(fastify);
   // Project the countries once, at start, rather than on the first visit.
   worldMap();
   // The CSV import page and route ride along here until directory/index.ts registers them itself.
 
   app.get('/map', { schema: { hide: true, querystring: mapQuery } }, async (request, reply) => {
-    reply.type('text/html; charset=utf-8');
+    html(reply);
     return cachedPage(request, reply, async () => {
       const ctx = request.ctx();
       const [data, sections] = await Promise.all([
