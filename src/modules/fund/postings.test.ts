@@ -230,13 +230,15 @@ describe('fund postings', () => {
     await expect(
       inTransaction(t.database.db, async (tx) => {
         const over = { ...input, amountMinor: 1_000_000_00, idempotencyKey: key() };
-        await expect(commitGrant(c, over, tx)).rejects.toMatchObject({ code: 'insufficient_funds' });
-        await commitGrant(c, input, tx);
+        await expect(commitGrant({ ...c, db: tx }, over)).rejects.toMatchObject({
+          code: 'insufficient_funds',
+        });
+        await commitGrant({ ...c, db: tx }, input);
         throw new Error('the caller fails');
       }),
     ).rejects.toThrow('the caller fails');
     expect([await count(posted), await count(audited)]).toEqual([0, 0]);
-    await inTransaction(t.database.db, (tx) => commitGrant(c, input, tx));
+    await inTransaction(t.database.db, (tx) => commitGrant({ ...c, db: tx }, input));
     expect([await count(posted), await count(audited)]).toEqual([1, 1]);
     expect((await verifyLedger(t.database.db)).ok).toBe(true);
   });

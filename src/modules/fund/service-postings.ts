@@ -3,7 +3,7 @@ import type { Ctx } from '../../core/context.ts';
 import type { DbOrTx, Tx } from '../../core/db/tx.ts';
 import { inTransaction } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
-import { defineUseCase, type UseCase, type UseCaseRun } from '../../core/module/use-case.ts';
+import { defineUseCase, type UseCaseRun } from '../../core/module/use-case.ts';
 import { requireActor, requireRole, requireScope } from '../../core/policy/policy.ts';
 import type { Role } from '../../core/policy/roles.ts';
 import { type AccountRef, grant, pool } from './accounts.ts';
@@ -16,7 +16,6 @@ import {
   contributionInput,
   expenditureInput,
   feeInput,
-  type GrantInput,
   grantInput,
   pledgeInput,
   refundInput,
@@ -111,29 +110,22 @@ export const recordPledge = defineUseCase({
 });
 
 /**
- * The aid centre calls the grant use cases inside its own transaction: with `tx`, the posting
- * is made in a savepoint of it (a refusal leaves the caller's transaction usable, and the posting
- * rolls back with the caller's), exactly as with a `ctx` whose `db` is `tx`.
+ * Commit money of the pool to a community's grant. `insufficient_funds` when the pool cannot cover
+ * it. The aid centre calls it (and `disburseGrant`) with `ctx.db` its own transaction: the posting
+ * is then made in a savepoint of it, so a refusal leaves the caller's transaction usable and the
+ * posting rolls back with the caller's.
  */
-function inCallersTransaction<O>(uc: UseCase<typeof grantInput, O>) {
-  const call = (ctx: Ctx, input: GrantInput, tx?: Tx) => uc(tx ? { ...ctx, db: tx } : ctx, input);
-  return Object.assign(call, { spec: uc.spec });
-}
-
-/** Commit money of the pool to a community's grant. `insufficient_funds` when the pool cannot cover it. */
-export const commitGrant = inCallersTransaction(
-  defineUseCase({
-    ...posting,
-    name: 'fund.commitGrant',
-    allow: writersOf(GRANT_MAKERS),
-    input: grantInput,
-    run: async (uc): Promise<PostResult> => {
-      const v = uc.input;
-      const lines = pair(pool(v.currency), grant(v.communityOrgId, v.currency), v.amountMinor);
-      return post(uc, 'grant_commitment', lines, { receiverOrgId: v.communityOrgId, needId: v.needId });
-    },
-  }),
-);
+export const commitGrant = defineUseCase({
+  ...posting,
+  name: 'fund.commitGrant',
+  allow: writersOf(GRANT_MAKERS),
+  input: grantInput,
+  run: async (uc): Promise<PostResult> => {
+    const v = uc.input;
+    const lines = pair(pool(v.currency), grant(v.communityOrgId, v.currency), v.amountMinor);
+    return post(uc, 'grant_commitment', lines, { receiverOrgId: v.communityOrgId, needId: v.needId });
+  },
+});
 
 export interface DisburseResult {
   transactionId: string | null;
@@ -146,71 +138,69 @@ export interface DisburseResult {
  * treasurer (`pending_approval` with the approval's id); the same key asked again returns the
  * same answer, and once approved, the posted transaction.
  */
-export const disburseGrant = inCallersTransaction(
-  defineUseCase({
-    ...posting,
-    name: 'fund.disburseGrant',
-    allow: writersOf(GRANT_MAKERS),
-    input: grantInput,
-    run: async (uc): Promise<DisburseResult> => {
-      const { ctx, input: v } = uc;
-      const actor = requireActor(ctx);
-      if (v.amountMinor <= fundConfig.get().FUND_APPROVAL_THRESHOLD_MINOR) {
-        const lines = disbursementLines(v.communityOrgId, v.currency, v.amountMinor);
-        return post(uc, 'disbursement', lines, { receiverOrgId: v.communityOrgId, needId: v.needId });
+export const disburseGrant = defineUseCase({
+  ...posting,
+  name: 'fund.disburseGrant',
+  allow: writersOf(GRANT_MAKERS),
+  input: grantInput,
+  run: async (uc): Promise<DisburseResult> => {
+    const { ctx, input: v } = uc;
+    const actor = requireActor(ctx);
+    if (v.amountMinor <= fundConfig.get().FUND_APPROVAL_THRESHOLD_MINOR) {
+      const lines = disbursementLines(v.communityOrgId, v.currency, v.amountMinor);
+      return post(uc, 'disbursement', lines, { receiverOrgId: v.communityOrgId, needId: v.needId });
+    }
+    const hash = requestHash({ op: 'disbursement', ...withoutKey(v) });
+    const ask = async (t: Tx): Promise<DisburseResult> => {
+      await lockIdempotencyKey(t, v.idempotencyKey);
+      const posted = await findPosted(t, v.idempotencyKey, hash);
+      if (posted) {
+        uc.unchanged();
+        return { transactionId: posted.transactionId, status: 'posted' };
       }
-      const hash = requestHash({ op: 'disbursement', ...withoutKey(v) });
-      const ask = async (t: Tx): Promise<DisburseResult> => {
-        await lockIdempotencyKey(t, v.idempotencyKey);
-        const posted = await findPosted(t, v.idempotencyKey, hash);
-        if (posted) {
-          uc.unchanged();
-          return { transactionId: posted.transactionId, status: 'posted' };
-        }
-        const existing = await t.execute<{ id: string; status: string; request_hash: string }>(
-          sql`SELECT id, status, request_hash FROM fund_approvals WHERE idempotency_key = ${v.idempotencyKey}`,
-        );
-        const row = existing.rows[0];
-        if (row) {
-          if (row.request_hash !== hash)
-            throw new AppError('idempotency_mismatch', { idempotencyKey: v.idempotencyKey });
-          if (row.status === 'rejected')
-            throw new AppError('invalid_transition', { approvalId: row.id, status: 'rejected' });
-          uc.unchanged();
-          return { transactionId: null, status: 'pending_approval', approvalId: row.id };
-        }
-        // Not a reservation: the second approver's posting checks the grant again, under its locks.
-        const available = await fundBalanceFor(t, v.communityOrgId, v.currency);
-        if (available < v.amountMinor)
-          throw new AppError('insufficient_funds', { account: 'grant', orgId: v.communityOrgId, available });
-        const created = await t.execute<{ id: string }>(sql`
-          INSERT INTO fund_approvals (idempotency_key, request_hash, community_org_id, amount_minor, currency, memo,
-            need_id, requested_by, requested_at, payload)
-          VALUES (${v.idempotencyKey}, ${hash}, ${v.communityOrgId}, ${v.amountMinor}, ${v.currency}, ${v.memo ?? null},
-            ${v.needId ?? null}, ${actor.userId}, ${ctx.now.toISOString()}, ${JSON.stringify(withoutKey(v))}::jsonb)
-          RETURNING id`);
-        const approvalId = created.rows[0].id;
-        await uc.audit(
-          {
-            action: 'create',
-            entity: 'fund_approval',
-            entityId: approvalId,
-            after: { kind: 'disbursement', ...withoutKey(v) },
-          },
-          t,
-        );
-        return { transactionId: null, status: 'pending_approval', approvalId };
-      };
-      try {
-        // In the caller's transaction, a savepoint: a refusal leaves it usable.
-        return isTx(ctx.db) ? await (ctx.db as Tx).transaction(ask) : await inTransaction(ctx.db, ask);
-      } catch (e) {
-        if (pgCode(e).code === '23503') throw new AppError('unknown_reference', { field: 'communityOrgId' });
-        throw e;
+      const existing = await t.execute<{ id: string; status: string; request_hash: string }>(
+        sql`SELECT id, status, request_hash FROM fund_approvals WHERE idempotency_key = ${v.idempotencyKey}`,
+      );
+      const row = existing.rows[0];
+      if (row) {
+        if (row.request_hash !== hash)
+          throw new AppError('idempotency_mismatch', { idempotencyKey: v.idempotencyKey });
+        if (row.status === 'rejected')
+          throw new AppError('invalid_transition', { approvalId: row.id, status: 'rejected' });
+        uc.unchanged();
+        return { transactionId: null, status: 'pending_approval', approvalId: row.id };
       }
-    },
-  }),
-);
+      // Not a reservation: the second approver's posting checks the grant again, under its locks.
+      const available = await fundBalanceFor(t, v.communityOrgId, v.currency);
+      if (available < v.amountMinor)
+        throw new AppError('insufficient_funds', { account: 'grant', orgId: v.communityOrgId, available });
+      const created = await t.execute<{ id: string }>(sql`
+        INSERT INTO fund_approvals (idempotency_key, request_hash, community_org_id, amount_minor, currency, memo,
+          need_id, requested_by, requested_at, payload)
+        VALUES (${v.idempotencyKey}, ${hash}, ${v.communityOrgId}, ${v.amountMinor}, ${v.currency}, ${v.memo ?? null},
+          ${v.needId ?? null}, ${actor.userId}, ${ctx.now.toISOString()}, ${JSON.stringify(withoutKey(v))}::jsonb)
+        RETURNING id`);
+      const approvalId = created.rows[0].id;
+      await uc.audit(
+        {
+          action: 'create',
+          entity: 'fund_approval',
+          entityId: approvalId,
+          after: { kind: 'disbursement', ...withoutKey(v) },
+        },
+        t,
+      );
+      return { transactionId: null, status: 'pending_approval', approvalId };
+    };
+    try {
+      // In the caller's transaction, a savepoint: a refusal leaves it usable.
+      return isTx(ctx.db) ? await (ctx.db as Tx).transaction(ask) : await inTransaction(ctx.db, ask);
+    } catch (e) {
+      if (pgCode(e).code === '23503') throw new AppError('unknown_reference', { field: 'communityOrgId' });
+      throw e;
+    }
+  },
+});
 
 export const disbursementLines = (orgId: string, currency: string, amount: number) =>
   pair(grant(orgId, currency), ref('disbursed', orgId, currency), amount);
