@@ -1,30 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { cachedPage } from '../../core/cache/cached.ts';
-import type { Ctx } from '../../core/context.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
+import { html, typed } from '../../core/http/api-kit.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import { t } from '../../core/i18n/i18n.ts';
 import { hasAnyRole, requireRole } from '../../core/policy/policy.ts';
 import { renderPage } from '../../core/ui/layout.tsx';
-import { type FieldError, invalidField } from '../../core/validation/input.ts';
-import { formatMoney, isCurrency, parseMajor } from './currencies.ts';
+import { type FieldError, uuid } from '../../core/validation/input.ts';
+import { formatMoney } from './currencies.ts';
+import { fieldOf, formRoles, inputOf, isPostingForm, submit } from './forms.ts';
 import { transactionKinds } from './schema.ts';
 import { approveDisbursement, listApprovals, rejectDisbursement } from './service-approvals.ts';
 import { organisationChoices } from './service-choices.ts';
 import { findReversal, getTransaction, listTransactions } from './service-ledger.ts';
-import {
-  commitGrant,
-  disburseGrant,
-  GRANT_MAKERS,
-  recordContribution,
-  recordExpenditure,
-  recordFee,
-  recordPledge,
-  refundContribution,
-  reverseTransaction,
-  TREASURY,
-} from './service-postings.ts';
+import { GRANT_MAKERS, reverseTransaction, TREASURY } from './service-postings.ts';
 import { accountStatement, fundSummary } from './service-reports.ts';
 import { FundPage, StatementPage, TransactionsTable } from './views/public.tsx';
 import {
@@ -34,22 +25,30 @@ import {
   formFields,
   type PostingForm,
   PostingFormPage,
-  postingForms,
   TransactionPage,
   TreasuryHome,
 } from './views/treasury.tsx';
 
-type Query = Record<string, unknown>;
+/** A query or form field as a string (repeated names give arrays: the first counts). */
 const str = (v: unknown) =>
   typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
-const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
-const hide = { schema: { hide: true } };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+// Pages take any query and form fields and read them leniently (a wrong id is a 404, not a 400).
+const fields = z.record(z.string(), z.unknown());
+const hide = { schema: { hide: true, querystring: fields } };
+const byId = { schema: { hide: true, params: z.object({ id: z.string() }), querystring: fields } };
+const postById = { schema: { ...byId.schema, body: fields.optional() } };
+const byForm = { schema: { hide: true, params: z.object({ form: z.string() }), querystring: fields } };
+const postByForm = { schema: { ...byForm.schema, body: fields.optional() } };
+const isId = (id: string) => uuid.safeParse(id).success;
+const knownId = (id: string) => {
+  if (!isId(id)) throw new AppError('not_found');
+  return id;
+};
 
 const notices = ['posted', 'pending', 'approved', 'rejected', 'reversed'] as const;
-const noticeOf = (request: FastifyRequest) => {
-  const n = str((request.query as Query)?.notice);
+const noticeOf = (request: FastifyRequest, query: Record<string, unknown>) => {
+  const n = str(query.notice);
   return (notices as readonly string[]).includes(n) ? t(request.locale, `fund.notices.${n}`) : undefined;
 };
 const redirect = (reply: FastifyReply, url: string, notice?: (typeof notices)[number]) =>
@@ -63,76 +62,12 @@ const errorMessage = (request: FastifyRequest, e: AppError) => {
     : t(request.locale, `errors.${e.code}`);
 };
 
-/** The use case's input from a form: amounts typed in major units, converted to minor units here. */
-function inputOf(form: PostingForm, v: FormValues): { input: Record<string, unknown>; errors: FieldErrors } {
-  const errors: FieldErrors = {};
-  const currency = v.currency?.toUpperCase() ?? '';
-  if (!isCurrency(currency)) errors.currency = 'invalid_currency';
-  const amountMinor = isCurrency(currency) ? parseMajor(v.amount ?? '', currency) : null;
-  if (!v.amount) errors.amount = 'required';
-  else if (amountMinor === null || amountMinor <= 0) errors.amount = 'invalid_amount';
-  const spec = formFields[form];
-  const input: Record<string, unknown> = {
-    amountMinor: amountMinor ?? 0,
-    currency,
-    idempotencyKey: v.idempotencyKey,
-    memo: v.memo || undefined,
-  };
-  if (spec.org === 'contributor') input.contributorOrgId = v.org || undefined;
-  if (spec.org === 'community') input.communityOrgId = v.org || undefined;
-  if (spec.org && !spec.optionalOrg && !v.org) errors.org = 'required';
-  if (spec.supplier && v.supplier) input.supplierOrgId = v.supplier;
-  if (spec.valueDate && v.valueDate) input.valueDate = v.valueDate;
-  if (spec.convert && v.convertedCurrency) {
-    const c = v.convertedCurrency.toUpperCase();
-    const converted = isCurrency(c) ? parseMajor(v.convertedAmount ?? '', c) : null;
-    if (converted === null || converted <= 0) errors.convertedAmount = 'invalid_amount';
-    input.convertedTo = { currency: c, amountMinor: converted ?? 0 };
-  }
-  return { input, errors };
-}
-
-/** Use-case paths (`contributorOrgId`, `convertedTo.amountMinor`) as form fields. */
-function fieldOf(path: string): string {
-  if (path.startsWith('convertedTo'))
-    return path.endsWith('currency') ? 'convertedCurrency' : 'convertedAmount';
-  const map: Record<string, string> = {
-    contributorOrgId: 'org',
-    communityOrgId: 'org',
-    supplierOrgId: 'supplier',
-    amountMinor: 'amount',
-  };
-  return map[path] ?? path;
-}
-
-const formRoles = (form: PostingForm) =>
-  form === 'grant' || form === 'disbursement' ? GRANT_MAKERS : TREASURY;
-
-async function submit(ctx: Ctx, form: PostingForm, input: Record<string, unknown>) {
-  switch (form) {
-    case 'contribution':
-      return recordContribution(ctx, input);
-    case 'pledge':
-      return recordPledge(ctx, input);
-    case 'grant':
-      return commitGrant(ctx, input as never);
-    case 'disbursement':
-      return disburseGrant(ctx, input as never);
-    case 'expenditure':
-      return recordExpenditure(ctx, input);
-    case 'fee':
-      return recordFee(ctx, input);
-    case 'refund':
-      return refundContribution(ctx, input);
-  }
-}
-
 export async function fundPages(fastify: FastifyInstance, _services: AppServices): Promise<void> {
-  const app = fastify;
+  const app = typed(fastify);
 
   app.get('/fund', hide, async (request, reply) => {
     html(reply);
-    const currency = str((request.query as Query)?.currency).toUpperCase();
+    const currency = str(request.query.currency).toUpperCase();
     return cachedPage(request, reply, async () => {
       const ctx = request.ctx();
       const [summary, recent] = await Promise.all([
@@ -141,7 +76,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
       ]);
       return renderPage(request, {
         title: t(request.locale, 'fund.title'),
-        notice: noticeOf(request),
+        notice: noticeOf(request, request.query),
         children: <FundPage request={request} summary={summary} recent={recent.items} />,
       });
     });
@@ -149,13 +84,12 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
 
   app.get('/fund/transactions', hide, async (request, reply) => {
     html(reply);
-    const q = request.query as Query;
-    const before = Number(str(q.before));
-    const kind = str(q.kind);
+    const before = Number(str(request.query.before));
+    const kind = str(request.query.kind);
     return cachedPage(request, reply, async () => {
       const page = await listTransactions(request.ctx(), {
         before: Number.isSafeInteger(before) && before > 0 ? before : undefined,
-        kind: (transactionKinds as readonly string[]).includes(kind) ? (kind as never) : undefined,
+        kind: transactionKinds.find((k) => k === kind),
         limit: 50,
       });
       const l = request.locale;
@@ -185,9 +119,12 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
     });
   });
 
-  const transactionPage = async (request: FastifyRequest, message?: string) => {
-    const { id } = request.params as { id: string };
-    if (!UUID.test(id)) throw new AppError('not_found');
+  const transactionPage = async (
+    request: FastifyRequest,
+    id: string,
+    query: Record<string, unknown>,
+    message?: string,
+  ) => {
     const ctx = request.ctx();
     const [tx, reversedBy] = await Promise.all([getTransaction(ctx, { id }), findReversal(ctx, { id })]);
     return renderPage(request, {
@@ -195,7 +132,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
         seq: tx.seq,
         kind: t(request.locale, `fund.kinds.${tx.kind}`),
       }),
-      notice: noticeOf(request),
+      notice: noticeOf(request, query),
       children: (
         <TransactionPage
           request={request}
@@ -208,14 +145,14 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
       ),
     });
   };
-  app.get('/fund/transactions/:id', hide, async (request, reply) => {
+  app.get('/fund/transactions/:id', byId, async (request, reply) => {
+    const id = knownId(request.params.id);
     html(reply);
-    return cachedPage(request, reply, () => transactionPage(request));
+    return cachedPage(request, reply, () => transactionPage(request, id, request.query));
   });
-  app.post('/fund/transactions/:id/reverse', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    if (!UUID.test(id)) throw new AppError('not_found');
-    const body = (request.body ?? {}) as Record<string, unknown>;
+  app.post('/fund/transactions/:id/reverse', postById, async (request, reply) => {
+    const id = knownId(request.params.id);
+    const body = request.body ?? {};
     try {
       const r = await reverseTransaction(request.ctx(), {
         transactionId: id,
@@ -226,15 +163,13 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
     } catch (e) {
       if (!isAppError(e) || ['unauthenticated', 'forbidden', 'not_found'].includes(e.code)) throw e;
       reply.code(e.status);
-      return html(reply).send(await transactionPage(request, errorMessage(request, e)));
+      return html(reply).send(await transactionPage(request, id, request.query, errorMessage(request, e)));
     }
   });
 
-  app.get('/fund/accounts/:id/statement', hide, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    if (!UUID.test(id)) throw new AppError('not_found');
-    const month = str((request.query as Query)?.month);
-    if (month && !MONTH.test(month)) throw invalidField('month', 'invalid_month');
+  app.get('/fund/accounts/:id/statement', byId, async (request, reply) => {
+    const id = knownId(request.params.id);
+    const month = str(request.query.month);
     html(reply);
     return cachedPage(request, reply, async () => {
       const statement = await accountStatement(request.ctx(), { id, month: month || undefined });
@@ -254,7 +189,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
     return html(reply).send(
       renderPage(request, {
         title: t(request.locale, 'fund.treasury.title'),
-        notice: noticeOf(request),
+        notice: noticeOf(request, request.query),
         children: <TreasuryHome request={request} pending={pending} />,
       }),
     );
@@ -265,16 +200,15 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
     return html(reply).send(
       renderPage(request, {
         title: t(request.locale, 'fund.approvals.title'),
-        notice: noticeOf(request),
+        notice: noticeOf(request, request.query),
         children: <ApprovalsPage request={request} approvals={approvals} />,
       }),
     );
   });
   for (const decision of ['approve', 'reject'] as const) {
-    app.post(`/fund/treasury/approvals/:id/${decision}`, hide, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      if (!UUID.test(id)) throw new AppError('not_found');
-      const note = str(((request.body ?? {}) as Record<string, unknown>).note) || undefined;
+    app.post(`/fund/treasury/approvals/:id/${decision}`, postById, async (request, reply) => {
+      const id = knownId(request.params.id);
+      const note = str(request.body?.note) || undefined;
       const ctx = request.ctx();
       try {
         if (decision === 'approve') {
@@ -304,12 +238,13 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
 
   const formPage = async (
     request: FastifyRequest,
+    query: Record<string, unknown>,
     form: PostingForm,
     values: FormValues,
     errors: FieldErrors = {},
     message?: string,
   ) => {
-    const q = str((request.query as Query)?.q);
+    const q = str(query.q);
     const choices =
       formFields[form].org || formFields[form].supplier
         ? await organisationChoices(request.ctx(), { q, selected: [values.org ?? '', values.supplier ?? ''] })
@@ -329,27 +264,26 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
       ),
     });
   };
-  const formOf = (request: FastifyRequest): PostingForm => {
-    const { form } = request.params as { form: string };
-    if (!(postingForms as readonly string[]).includes(form)) throw new AppError('not_found');
-    return form as PostingForm;
+  const formOf = (form: string): PostingForm => {
+    if (!isPostingForm(form)) throw new AppError('not_found');
+    return form;
   };
 
-  app.get('/fund/treasury/:form', hide, async (request, reply) => {
-    const form = formOf(request);
+  app.get('/fund/treasury/:form', byForm, async (request, reply) => {
+    const form = formOf(request.params.form);
     requireRole(request.ctx(), formRoles(form));
-    const q = request.query as Query;
+    const org = str(request.query.org);
     const values: FormValues = { idempotencyKey: randomUUID(), currency: 'EUR' };
     // A link from elsewhere (the aid centre) may preselect the organisation.
-    if (UUID.test(str(q.org))) values.org = str(q.org);
-    return html(reply).send(await formPage(request, form, values));
+    if (isId(org)) values.org = org;
+    return html(reply).send(await formPage(request, request.query, form, values));
   });
 
-  app.post('/fund/treasury/:form', hide, async (request, reply) => {
-    const form = formOf(request);
+  app.post('/fund/treasury/:form', postByForm, async (request, reply) => {
+    const form = formOf(request.params.form);
     const ctx = request.ctx();
     requireRole(ctx, formRoles(form));
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = request.body ?? {};
     const values: FormValues = {};
     for (const k of [
       'org',
@@ -368,7 +302,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
     const { input, errors } = inputOf(form, values);
     if (Object.keys(errors).length > 0) {
       reply.code(400);
-      return html(reply).send(await formPage(request, form, values, errors));
+      return html(reply).send(await formPage(request, request.query, form, values, errors));
     }
     try {
       const r = await submit(ctx, form, input);
@@ -383,6 +317,7 @@ export async function fundPages(fastify: FastifyInstance, _services: AppServices
       return html(reply).send(
         await formPage(
           request,
+          request.query,
           form,
           values,
           fieldErrors,
