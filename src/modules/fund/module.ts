@@ -2,6 +2,7 @@ import { defineModule } from '../../core/module/manifest.ts';
 import { registerLedgerCommands } from './cli.ts';
 import { fundConfig } from './config.ts';
 import { fundRoutes } from './routes.ts';
+import { fundExports } from './routes-exports.ts';
 import { approveDisbursement, listApprovals, rejectDisbursement } from './service-approvals.ts';
 import { organisationChoices } from './service-choices.ts';
 import { findReversal, getTransaction, listTransactions } from './service-ledger.ts';
@@ -43,6 +44,7 @@ export const fundModule = defineModule({
   roles: fundRoles,
   config: fundConfig,
   commands: registerLedgerCommands,
+  exports: fundExports,
   auditEntities,
   useCases: [
     recordContribution,
