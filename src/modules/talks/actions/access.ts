@@ -3,6 +3,7 @@ import type { Actor, Ctx } from '../../../core/context.ts';
 import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError } from '../../../core/errors.ts';
 import { isStaff, requireActor, requireScope, scopedOrgIds } from '../../../core/policy/policy.ts';
+import { existingOrganisationIds, personExists } from '../../directory/index.ts';
 
 /**
  * Who may do what with recommendations and actions. Staff (admin, secretariat) create and edit
@@ -26,22 +27,18 @@ export function canReport(actor: Actor | null, responsibleOrgId: string | null):
   return !!responsibleOrgId && scopedOrgIds(actor).includes(responsibleOrgId);
 }
 
-/** The organisations that exist (and are not archived) among `ids`; the others are unknown references. */
+/** Every one of `ids` names an organisation of the directory that is not archived, else `unknown_reference`. */
 export async function assertOrganisations(db: DbOrTx, ids: string[], field: string): Promise<void> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return;
-  const r = await db.execute<{ id: string }>(
-    sql`SELECT id FROM organisations WHERE id = ANY(${`{${unique.join(',')}}`}::uuid[]) AND archived_at IS NULL`,
-  );
-  const found = new Set(r.rows.map((x) => x.id));
+  const found = await existingOrganisationIds(db, unique);
   const missing = unique.filter((id) => !found.has(id));
   if (missing.length) throw new AppError('unknown_reference', { field, ids: missing });
 }
 
 export async function assertPerson(db: DbOrTx, id: string | null | undefined, field: string): Promise<void> {
   if (!id) return;
-  const r = await db.execute(sql`SELECT 1 FROM people WHERE id = ${id} AND archived_at IS NULL`);
-  if (r.rows.length === 0) throw new AppError('unknown_reference', { field, ids: [id] });
+  if (!(await personExists(db, id))) throw new AppError('unknown_reference', { field, ids: [id] });
 }
 
 export async function assertSession(db: DbOrTx, id: string | null | undefined, field: string): Promise<void> {

@@ -15,6 +15,7 @@ import { pick } from '../../../core/i18n/i18n.ts';
 import { invalidField, isoDate } from '../../../core/validation/input.ts';
 import { actionStatuses, addressees, themes } from '../schema.ts';
 import * as s from './api-schemas.ts';
+import { MAX_BULK_BYTES } from './bulk-csv.ts';
 import {
   actionInput,
   actionPatch,
@@ -23,7 +24,7 @@ import {
   recommendationPatch,
 } from './input.ts';
 import { createAction, getAction, updateAction } from './service-actions.ts';
-import { applyBulkUpdate, getBulkUpdate, MAX_BULK_BYTES, previewBulkUpdate } from './service-bulk.ts';
+import { applyBulkUpdate, getBulkUpdate, previewBulkUpdate } from './service-bulk.ts';
 import {
   createRecommendation,
   getRecommendation,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { createTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { adminActor, loginAs, type SignedIn } from '../../../../test/support/auth.ts';
 import { createAction } from './service-actions.ts';
@@ -22,7 +23,7 @@ describe('bulk progress update from CSV', () => {
     staff = await loginAs(t, { role: 'secretariat' });
     memberA = await loginAs(t, { role: 'member', scopeOrgId: orgA });
     const s = await session(t, { status: 'published' });
-    const make = async (key: string, body: Partial<Parameters<typeof createAction>[1]>) => {
+    const make = async (key: string, body: Partial<z.input<typeof createAction.spec.input>>) => {
       a[key] = (await createAction(ctx, { sessionId: s, text: { en: `Action ${key}` }, ...body })).id;
     };
     await make('one', { responsibleOrgId: orgA });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isAppError } from '../../../core/errors.ts';
 import { fieldError } from '../../../core/http/api-kit.ts';
-import { type FieldError, fieldErrors, invalid } from '../../../core/validation/input.ts';
+import type { FieldError } from '../../../core/validation/input.ts';
 import { contentLangs } from './views/common.tsx';
 
 /** What the pages of recommendations and actions read from a posted form (no JavaScript needed). */
@@ -26,17 +26,6 @@ export const orNull = (v: string) => (v === '' ? null : v);
 export const textOf = (f: Form) => Object.fromEntries(contentLangs.map((l) => [l, one(f[`text_${l}`])]));
 export const numberOf = (v: string) =>
   v === '' ? undefined : /^-?\d+([.,]\d+)?$/.test(v) ? Number(v.replace(',', '.')) : Number.NaN;
-
-/**
- * A choice field (status, themes…) read with the use case's own schema of that field, so that the
- * page hands the use case typed input and a value the form never offered is refused with the
- * same `{ path, code }` the use case gives.
- */
-export function checked<S extends z.ZodType>(schema: S, path: string, value: unknown): z.output<S> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  throw invalid(fieldErrors(r.error).map((e) => ({ ...e, path: e.path ? `${path}.${e.path}` : path })));
-}
 
 const fieldErrorList = z.array(fieldError);
 const referenceDetails = z.object({ field: z.string().optional() });

@@ -1,22 +1,21 @@
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { cachedPage } from '../../../core/cache/cached.ts';
-import type { Ctx } from '../../../core/context.ts';
 import { AppError, isAppError } from '../../../core/errors.ts';
 import { html, idParams, typed } from '../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { pick, t } from '../../../core/i18n/i18n.ts';
 import { listLinks } from '../../../core/links/service.ts';
+import { untrusted } from '../../../core/module/use-case.ts';
 import { isStaff, scopedOrgIds } from '../../../core/policy/policy.ts';
 import { renderPage } from '../../../core/ui/layout.tsx';
 import type { FieldError } from '../../../core/validation/input.ts';
-import { visibleSessionSql } from '../sessions/visibility.ts';
 import { trackerFiltersOf, trackerQuery } from './api.ts';
-import { actionInput, addActionUpdateInput, createRecommendationInput, updateActionInput } from './input.ts';
-import { checked, fieldErrorsOf, formOf, many, numberOf, one, orNull, textOf } from './page-forms.ts';
+import { MAX_BULK_BYTES } from './bulk-csv.ts';
+import { fieldErrorsOf, formOf, many, numberOf, one, orNull, textOf } from './page-forms.ts';
 import { createAction, getAction, updateAction } from './service-actions.ts';
-import { applyBulkUpdate, getBulkUpdate, MAX_BULK_BYTES, previewBulkUpdate } from './service-bulk.ts';
+import { applyBulkUpdate, getBulkUpdate, previewBulkUpdate } from './service-bulk.ts';
+import { laterSessions, sectionOptions, sessionOrganisations } from './service-options.ts';
 import { createRecommendation, listSessionOutcomes } from './service-recommendations.ts';
 import { recommendationTimeline } from './service-timeline.ts';
 import { listActions } from './service-tracker.ts';
@@ -24,7 +23,7 @@ import { addActionUpdate } from './service-updates.ts';
 import { type ActionFormState, ActionPage } from './views/action-page.tsx';
 import { shortText } from './views/common.tsx';
 import { ImportForm, ImportPreview } from './views/import.tsx';
-import { type FormState, type OrgOption, SessionOutcomesPage } from './views/session-page.tsx';
+import { type FormState, SessionOutcomesPage } from './views/session-page.tsx';
 import { TimelinePage } from './views/timeline.tsx';
 import { TrackerPage } from './views/tracker.tsx';
 
@@ -43,28 +42,6 @@ const notices = ['talksActions.forms.saved', 'talksActions.action.recorded'];
 const noticeOf = (request: FastifyRequest, notice: string | undefined) =>
   notice && notices.includes(notice) ? t(request.locale, notice) : undefined;
 
-async function sessionOrgs(ctx: Ctx, sessionId: string): Promise<OrgOption[]> {
-  const r = await ctx.db.execute<OrgOption>(sql`
-    SELECT DISTINCT o.id, o.name, o.names FROM talks_participants p JOIN organisations o ON o.id = p.organisation_id
-    WHERE p.session_id = ${sessionId} ORDER BY o.name`);
-  return r.rows;
-}
-
-async function sectionOptions(ctx: Ctx): Promise<OrgOption[]> {
-  const r = await ctx.db.execute<OrgOption>(sql`
-    SELECT id, name, names FROM organisations WHERE kind = 'section' AND archived_at IS NULL ORDER BY name`);
-  return r.rows;
-}
-
-/** Sessions an update may be reported in, or an action followed up in: the later ones the reader sees. */
-async function laterSessions(ctx: Ctx, after: string) {
-  const r = await ctx.db.execute<{ id: string; title: Record<string, string>; startsAt: string }>(sql`
-    SELECT s.id, s.title, to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "startsAt"
-    FROM talks_sessions s WHERE s.starts_at > ${after}::timestamptz AND ${visibleSessionSql(ctx.actor)}
-    ORDER BY s.starts_at LIMIT 50`);
-  return r.rows;
-}
-
 /** Pages of recommendations and actions, the tracker and the bulk progress update. */
 export async function actionsPages(fastify: FastifyInstance, _services: AppServices): Promise<void> {
   const app = typed(fastify);
@@ -78,7 +55,7 @@ export async function actionsPages(fastify: FastifyInstance, _services: AppServi
     const ctx = request.ctx();
     const outcomes = await listSessionOutcomes(ctx, { sessionId: id });
     const [orgs, sections] = outcomes.canEdit
-      ? await Promise.all([sessionOrgs(ctx, id), sectionOptions(ctx)])
+      ? await Promise.all([sessionOrganisations(ctx, id), sectionOptions(ctx)])
       : [[], []];
     if (state) reply.code(400);
     return html(reply).send(
@@ -116,13 +93,16 @@ export async function actionsPages(fastify: FastifyInstance, _services: AppServi
     const f = formOf(request.body);
     const other = one(f.otherSourceId);
     try {
-      await createRecommendation(request.ctx(), {
-        sessionId: id,
-        text: textOf(f),
-        sourceOrgIds: [...many(f.sourceOrgIds), ...(other ? [other] : [])],
-        addressees: checked(createRecommendationInput.shape.addressees, 'addressees', many(f.addressees)),
-        themes: checked(createRecommendationInput.shape.themes, 'themes', many(f.themes)),
-      });
+      await createRecommendation(
+        request.ctx(),
+        untrusted({
+          sessionId: id,
+          text: textOf(f),
+          sourceOrgIds: [...many(f.sourceOrgIds), ...(other ? [other] : [])],
+          addressees: many(f.addressees),
+          themes: many(f.themes),
+        }),
+      );
     } catch (e) {
       const errors = fieldErrorsOf(e);
       if (!errors) throw e;
@@ -138,22 +118,21 @@ export async function actionsPages(fastify: FastifyInstance, _services: AppServi
     const otherOrg = one(f.responsibleOrgId);
     let created: { id: string };
     try {
-      created = await createAction(request.ctx(), {
-        sessionId: id,
-        text: textOf(f),
-        recommendationId: orNull(one(f.recommendationId)),
-        parentId: orNull(one(f.parentId)),
-        responsibleOrgId: otherOrg || (responsible.startsWith('org:') ? responsible.slice(4) : null),
-        responsibleGroup:
-          !otherOrg && responsible.startsWith('group:')
-            ? checked(actionInput.shape.responsibleGroup, 'responsibleGroup', responsible.slice(6))
-            : null,
-        dueOn: orNull(one(f.dueOn)),
-        weight: numberOf(one(f.weight)),
-        rollup: checked(actionInput.shape.rollup, 'rollup', one(f.rollup) || undefined),
-        themes:
-          f.themes === undefined ? undefined : checked(actionInput.shape.themes, 'themes', many(f.themes)),
-      });
+      created = await createAction(
+        request.ctx(),
+        untrusted({
+          sessionId: id,
+          text: textOf(f),
+          recommendationId: orNull(one(f.recommendationId)),
+          parentId: orNull(one(f.parentId)),
+          responsibleOrgId: otherOrg || (responsible.startsWith('org:') ? responsible.slice(4) : null),
+          responsibleGroup: !otherOrg && responsible.startsWith('group:') ? responsible.slice(6) : null,
+          dueOn: orNull(one(f.dueOn)),
+          weight: numberOf(one(f.weight)),
+          rollup: one(f.rollup) || undefined,
+          themes: f.themes === undefined ? undefined : many(f.themes),
+        }),
+      );
     } catch (e) {
       const errors = fieldErrorsOf(e);
       if (!errors) throw e;
@@ -206,15 +185,18 @@ export async function actionsPages(fastify: FastifyInstance, _services: AppServi
     const f = formOf(request.body);
     const progress = one(f.progress);
     try {
-      await addActionUpdate(request.ctx(), {
-        actionId: id,
-        status: checked(addActionUpdateInput.shape.status, 'status', one(f.status) || undefined),
-        progress: progress === '' ? undefined : numberOf(progress),
-        note: one(f.note) || null,
-        evidenceUrl: one(f.evidenceUrl) || null,
-        happenedOn: one(f.happenedOn),
-        sessionId: orNull(one(f.sessionId)),
-      });
+      await addActionUpdate(
+        request.ctx(),
+        untrusted({
+          actionId: id,
+          status: one(f.status) || undefined,
+          progress: progress === '' ? undefined : numberOf(progress),
+          note: one(f.note) || null,
+          evidenceUrl: one(f.evidenceUrl) || null,
+          happenedOn: one(f.happenedOn),
+          sessionId: orNull(one(f.sessionId)),
+        }),
+      );
     } catch (e) {
       const errors = fieldErrorsOf(e);
       if (!errors) throw e;
@@ -227,17 +209,20 @@ export async function actionsPages(fastify: FastifyInstance, _services: AppServi
     const { id } = request.params;
     const f = formOf(request.body);
     try {
-      await updateAction(request.ctx(), {
-        id,
-        version: Number(one(f.version)),
-        text: textOf(f),
-        responsibleOrgId: orNull(one(f.responsibleOrgId)) ?? undefined,
-        dueOn: orNull(one(f.dueOn)),
-        weight: numberOf(one(f.weight)),
-        rollup: checked(updateActionInput.shape.rollup, 'rollup', one(f.rollup) || undefined),
-        themes: checked(updateActionInput.shape.themes, 'themes', many(f.themes)),
-        followUpSessionId: orNull(one(f.followUpSessionId)),
-      });
+      await updateAction(
+        request.ctx(),
+        untrusted({
+          id,
+          version: Number(one(f.version)),
+          text: textOf(f),
+          responsibleOrgId: orNull(one(f.responsibleOrgId)) ?? undefined,
+          dueOn: orNull(one(f.dueOn)),
+          weight: numberOf(one(f.weight)),
+          rollup: one(f.rollup) || undefined,
+          themes: many(f.themes),
+          followUpSessionId: orNull(one(f.followUpSessionId)),
+        }),
+      );
     } catch (e) {
       const errors = fieldErrorsOf(e);
       if (!errors) throw e;

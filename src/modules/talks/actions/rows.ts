@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type I18nText, invalidField } from '../../../core/validation/input.ts';
+import { joinOrganisation, joinPerson } from '../../directory/index.ts';
 import type { ActionStatus, Addressee, Theme } from '../schema.ts';
 
 /** Row shapes the recommendations and actions use cases return, and the SQL that selects them. */
@@ -90,12 +91,12 @@ export function actionColumns(now: Date): SQL {
     a.version, ${isoTime(sql`a.created_at`)} AS "createdAt", ${isoTime(sql`a.updated_at`)} AS "updatedAt"`;
 }
 
-export const actionJoins = sql`LEFT JOIN organisations ro ON ro.id = a.responsible_org_id
-  LEFT JOIN people op ON op.id = a.owner_person_id`;
+export const actionJoins = sql`${joinOrganisation('ro', sql`a.responsible_org_id`)}
+  ${joinPerson('op', sql`a.owner_person_id`)}`;
 
 export const recommendationColumns = sql`r.id, r.session_id AS "sessionId", r.position, r.text, r.addressees, r.themes,
   COALESCE((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'names', o.names) ORDER BY o.name)
-    FROM talks_recommendation_sources rs JOIN organisations o ON o.id = rs.organisation_id
+    FROM talks_recommendation_sources rs ${joinOrganisation('o', sql`rs.organisation_id`, { inner: true })}
     WHERE rs.recommendation_id = r.id), '[]'::json) AS sources,
   r.version, ${isoTime(sql`r.created_at`)} AS "createdAt", ${isoTime(sql`r.updated_at`)} AS "updatedAt"`;
 

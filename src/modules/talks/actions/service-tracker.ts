@@ -4,6 +4,7 @@ import type { Ctx } from '../../../core/context.ts';
 import { defineUseCase } from '../../../core/module/use-case.ts';
 import { requireScope } from '../../../core/policy/policy.ts';
 import { invalidField, isoDate, uuid } from '../../../core/validation/input.ts';
+import { activeMemberIds } from '../../directory/index.ts';
 import { actionStatuses, addressees, themes } from '../schema.ts';
 import { uuidArray } from './access.ts';
 import { type Action, actionColumns, actionJoins, decodeCursor, encodeCursor, today } from './rows.ts';
@@ -87,14 +88,12 @@ function conditions(ctx: Ctx, f: z.output<typeof trackerFilters>, sectionOrgs: s
 }
 
 /**
- * A Section's organisations: itself and its active members. Read first and sent as a literal
+ * A Section's organisations: itself and its active members (as the directory defines them). Read first and sent as a literal
  * array, so that the planner knows how many there are and picks the right index (with a subquery
  * it guesses a handful, and reads every action of the Section to sort them).
  */
 async function sectionMembers(ctx: Ctx, section: string): Promise<string[]> {
-  const r = await ctx.db.execute<{ id: string }>(sql`
-    SELECT m.member_id AS id FROM memberships m WHERE m.group_id = ${section} AND m.status = 'active'`);
-  return [section, ...r.rows.map((x) => x.id)];
+  return [section, ...(await activeMemberIds(ctx.db, section))];
 }
 
 /** The keyset condition "after the cursor" for the sort key and direction (NULL due dates come last ascending, first descending, as PostgreSQL sorts them). */

@@ -1,28 +1,26 @@
 import { sql } from 'drizzle-orm';
 import type { TestApp } from '../../../../test/support/app.ts';
+import { makeMembership, makeOrganisation } from '../../../../test/support/factories.ts';
 
 /**
- * Rows the tests of recommendations and actions stand on, written directly: organisations, a
- * Section with members, and sessions in a given status (their own use cases are tested by the
- * sessions part).
+ * What the tests of recommendations and actions stand on: organisations and Sections with
+ * members, made by the directory's use cases (test/support/factories.ts), and sessions in a given
+ * status, written directly (their own use cases are tested by the sessions part).
  */
 
-export async function org(t: TestApp, name: string, kind = 'city'): Promise<string> {
-  const r = await t.database.db.execute<{ id: string }>(
-    sql`INSERT INTO organisations (kind, names, name) VALUES (${kind}, ${JSON.stringify({ en: name })}::jsonb, ${name}) RETURNING id`,
-  );
-  return r.rows[0].id;
+type Kind = NonNullable<Parameters<typeof makeOrganisation>[1]>['kind'];
+
+export async function org(t: TestApp, name: string, kind: Kind = 'city'): Promise<string> {
+  return (await makeOrganisation(t.database.db, { name, kind })).id;
 }
 
 export async function member(
   t: TestApp,
   memberId: string,
   groupId: string,
-  status = 'active',
+  status: Parameters<typeof makeMembership>[3] = 'active',
 ): Promise<void> {
-  await t.database.db.execute(
-    sql`INSERT INTO memberships (member_id, group_id, status) VALUES (${memberId}, ${groupId}, ${status})`,
-  );
+  await makeMembership(t.database.db, memberId, groupId, status);
 }
 
 let seriesId: string | null = null;

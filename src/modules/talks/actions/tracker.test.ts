@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { createTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { adminActor, loginAs, type SignedIn } from '../../../../test/support/auth.ts';
 import { createAction } from './service-actions.ts';
@@ -42,7 +43,7 @@ describe('tracker and recommendation timeline', () => {
     recId = rec.id;
     const add = async (
       key: string,
-      body: Omit<NonNullable<Parameters<typeof createAction>[1]>, 'sessionId'>,
+      body: Omit<z.input<typeof createAction.spec.input>, 'sessionId'>,
       sessionId = first,
     ) => {
       ids[key] = (await createAction(ctx, { sessionId, ...body })).id;
@@ -88,7 +89,7 @@ describe('tracker and recommendation timeline', () => {
       parentId: ids.member,
       dueOn: '2099-06-01',
     });
-    const u = (id: string, body: Omit<NonNullable<Parameters<typeof addActionUpdate>[1]>, 'actionId'>) =>
+    const u = (id: string, body: Omit<z.input<typeof addActionUpdate.spec.input>, 'actionId'>) =>
       addActionUpdate(ctx, { ...body, actionId: id });
     await u(ids.memberDone, { status: 'accepted', happenedOn: '2020-01-10' });
     await u(ids.memberDone, { status: 'in_progress', happenedOn: '2020-01-11' });
