@@ -3,6 +3,10 @@ import { clusters, corridorStatuses, needStatuses, priorities, shipmentStatuses 
 
 /** Response schemas of the aid centre's API (what the OpenAPI document shows). */
 
+export const tags = ['aid'];
+export const P = '/api/v1/aid';
+export const bool = z.enum(['true', 'false']);
+
 const iso = z.string().describe('ISO 8601 time in UTC');
 const day = z.string().describe('YYYY-MM-DD');
 
