@@ -12,6 +12,7 @@ import type { Actor } from '../src/core/context.ts';
 import { startEmbedded } from '../src/core/db/embedded.ts';
 import { runMigrations } from '../src/core/db/migrate.ts';
 import { connect, ensureDatabase } from '../src/core/db/pool.ts';
+import { inTransaction } from '../src/core/db/tx.ts';
 import { median } from './lib.ts';
 
 /**
@@ -96,8 +97,9 @@ const plain = () =>
   db.transaction(async (tx) => {
     await tx.execute(sql`INSERT INTO bench_plain (k, amount) VALUES (${randomUUID()}, 1)`);
   });
+// As a use case runs it (core/module/use-case.ts): one inTransaction, its audit event notified after commit.
 const audited = (fn: AuditFn, action: string) => () =>
-  db.transaction(async (tx) => {
+  inTransaction(db, async (tx) => {
     const id = 1 + Math.floor(Math.random() * ORGS);
     const r = await tx.execute<{ population: number }>(sql`
       UPDATE bench_orgs SET population = population + 1, updated_at = now() WHERE id = ${id} RETURNING population`);
@@ -144,10 +146,19 @@ const paths = {
   old: audited(auditOld, 'update'),
   new: audited(audit, 'update'),
   'new, quiet': audited(audit, 'read_restricted'),
-  'new, NOTIFY after commit': async () => {
-    await audited(audit, 'read_restricted')();
-    await db.execute(sql`SELECT pg_notify(${CHANGES_CHANNEL}, 'organisation')`);
-  },
+  // The same write in a transaction opened outside the kit: its notification is sent inside it.
+  'new, NOTIFY inside the transaction': () =>
+    db.transaction(async (tx) => {
+      const id = 1 + Math.floor(Math.random() * ORGS);
+      await tx.execute(
+        sql`UPDATE bench_orgs SET population = population + 1, updated_at = now() WHERE id = ${id}`,
+      );
+      await audit(
+        tx,
+        { actor, now: new Date(), requestId: 'bench' },
+        { action: 'update', entity: 'organisation', entityId: String(id) },
+      );
+    }),
 } as const;
 type Name = keyof typeof paths;
 for (const [name, job] of Object.entries(paths)) {
