@@ -17,7 +17,7 @@ import {
   formFields,
   type PostingForm,
   postingForms,
-} from './views/treasury.tsx';
+} from './views/posting-form.tsx';
 
 /** The treasurer's posting forms: what a form's fields mean to the use cases, and back. */
 

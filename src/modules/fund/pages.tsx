@@ -17,17 +17,16 @@ import { organisationChoices } from './service-choices.ts';
 import { findReversal, getTransaction, listTransactions } from './service-ledger.ts';
 import { GRANT_MAKERS, reverseTransaction, TREASURY } from './service-postings.ts';
 import { accountStatement, fundSummary } from './service-reports.ts';
-import { FundPage, StatementPage, TransactionsTable } from './views/public.tsx';
 import {
-  ApprovalsPage,
   type FieldErrors,
   type FormValues,
   formFields,
   type PostingForm,
   PostingFormPage,
-  TransactionPage,
-  TreasuryHome,
-} from './views/treasury.tsx';
+} from './views/posting-form.tsx';
+import { FundPage, TransactionsTable } from './views/public.tsx';
+import { StatementPage } from './views/statement.tsx';
+import { ApprovalsPage, TransactionPage, TreasuryHome } from './views/treasury.tsx';
 
 /** A query or form field as a string (repeated names give arrays: the first counts). */
 const str = (v: unknown) =>
