@@ -1,10 +1,12 @@
 import { publicUrl } from '../../core/auth/onboarding.ts';
 import { defineModule } from '../../core/module/manifest.ts';
-import { actionLinkKind, recommendationLinkKind } from './actions/index.ts';
+import { actionLinkKind, actionUseCases, recommendationLinkKind } from './actions/index.ts';
 import { registerTalksCommands } from './outputs/reminders/cli.ts';
 import { REMINDERS_CRON, REMINDERS_QUEUE, sweepReminders } from './outputs/reminders/sweep.ts';
+import { outputUseCases } from './outputs/use-cases.ts';
 import { seedTalksDemo, talksRoutes } from './routes.ts';
 import { sessionLinkKind } from './sessions/links.ts';
+import { sessionUseCases } from './sessions/use-cases.ts';
 
 export const auditEntities = [
   'talks_series',
@@ -72,5 +74,6 @@ export const talksModule = defineModule({
     },
   ],
   commands: registerTalksCommands,
+  useCases: [...sessionUseCases, ...actionUseCases, ...outputUseCases],
   auditEntities,
 });

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Ctx } from '../../../core/context.ts';
 import { isAppError } from '../../../core/errors.ts';
 import { t } from '../../../core/i18n/i18n.ts';
-import type { SessionFormat } from '../schema.ts';
 import { isTimeZone } from './input.ts';
 import { lookUpOrganisation } from './org-lookup.ts';
 import type { Session } from './rows.ts';
@@ -122,8 +121,8 @@ export async function sessionFromForm(db: Ctx['db'], b: Body) {
     startsAt: instantFrom(b, 'starts_at', timezone) ?? '',
     endsAt: instantFrom(b, 'ends_at', timezone),
     timezone,
-    // The use case refuses any other value with its field error.
-    format: field(b, 'format') as SessionFormat,
+    // Checked by the use case (the form's values are handed over `untrusted`).
+    format: field(b, 'format'),
     venue: field(b, 'venue') || null,
     venueOrgId,
     onlineUrl: field(b, 'online_url') || null,

@@ -4,9 +4,9 @@ import { AppError } from '../../../core/errors.ts';
 import { html, typed } from '../../../core/http/api-kit.ts';
 import { pick, t } from '../../../core/i18n/i18n.ts';
 import { listLinks } from '../../../core/links/service.ts';
+import { untrusted } from '../../../core/module/use-case.ts';
 import { scopedOrgIds } from '../../../core/policy/policy.ts';
 import { renderPage } from '../../../core/ui/layout.tsx';
-import type { ParticipantRole, SessionStatus } from '../schema.ts';
 import { lookUpPerson, organisationNames } from './org-lookup.ts';
 import {
   body,
@@ -85,12 +85,14 @@ export async function sessionPage(fastify: FastifyInstance, mail: MailDeps): Pro
   app.post('/talks/sessions/:id/status', page(params.id), async (request, reply) => {
     const b = body(request);
     const version = field(b, 'version');
-    await changeSessionStatus(request.ctx(), {
-      id: request.params.id,
-      // The use case refuses any other value.
-      status: field(b, 'status') as SessionStatus,
-      version: version ? Number(version) : undefined,
-    });
+    await changeSessionStatus(
+      request.ctx(),
+      untrusted({
+        id: request.params.id,
+        status: field(b, 'status'),
+        version: version ? Number(version) : undefined,
+      }),
+    );
     return redirect(reply, `/talks/sessions/${request.params.id}`, 'statusChanged');
   });
 
@@ -121,13 +123,10 @@ export async function sessionPage(fastify: FastifyInstance, mail: MailDeps): Pro
         kind: 'organisation',
         text: field(b, 'participant_org'),
       });
-    await addParticipant(ctx, {
-      sessionId: request.params.id,
-      organisationId,
-      personId,
-      // The use case refuses any other value.
-      role: field(b, 'role') as ParticipantRole,
-    });
+    await addParticipant(
+      ctx,
+      untrusted({ sessionId: request.params.id, organisationId, personId, role: field(b, 'role') }),
+    );
     return redirect(reply, `/talks/sessions/${request.params.id}`, 'participantAdded');
   });
 

@@ -6,6 +6,7 @@ import { AppError, isAppError } from '../../../core/errors.ts';
 import { html, typed } from '../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../core/http/types.ts';
 import { pick, t } from '../../../core/i18n/i18n.ts';
+import { untrusted } from '../../../core/module/use-case.ts';
 import { isStaff } from '../../../core/policy/policy.ts';
 import { renderPage } from '../../../core/ui/layout.tsx';
 import { requireStaff } from './access.ts';
@@ -254,7 +255,7 @@ export async function sessionPages(fastify: FastifyInstance, services: AppServic
     const { input, errors } = await sessionFromForm(ctx.db, b);
     try {
       if (Object.keys(errors).length) throw new AppError('validation_failed', []);
-      const created = await createSession(ctx, { ...input, seriesId: field(b, 'series_id') });
+      const created = await createSession(ctx, untrusted({ ...input, seriesId: field(b, 'series_id') }));
       return redirect(reply, `/talks/sessions/${created.id}`, 'created');
     } catch (e) {
       const more = formErrors(e, sessionFieldOf);
@@ -279,7 +280,7 @@ export async function sessionPages(fastify: FastifyInstance, services: AppServic
     const { input, errors } = await sessionFromForm(ctx.db, b);
     try {
       if (Object.keys(errors).length) throw new AppError('validation_failed', []);
-      await updateSession(ctx, { ...input, id, version: Number(field(b, 'version')), mail });
+      await updateSession(ctx, untrusted({ ...input, id, version: Number(field(b, 'version')), mail }));
       return redirect(reply, `/talks/sessions/${id}`, 'saved');
     } catch (e) {
       if (isAppError(e) && e.code === 'conflict') {

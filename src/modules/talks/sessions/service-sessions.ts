@@ -5,7 +5,7 @@ import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
 import { defineUseCase } from '../../../core/module/use-case.ts';
 import { isStaff } from '../../../core/policy/policy.ts';
-import { invalidField, uuid } from '../../../core/validation/input.ts';
+import { type I18nText, invalidField, uuid } from '../../../core/validation/input.ts';
 import { joinOrganisation } from '../../directory/index.ts';
 import { type SessionStatus, sessionStatuses } from '../schema.ts';
 import { checkRead, contributingOrgs, requireStaff } from './access.ts';
@@ -349,5 +349,21 @@ export const getSessionForEdit = defineUseCase({
     const s = await findSession(ctx.db, input.id);
     if (!s) throw new AppError('not_found');
     return s;
+  },
+});
+
+/** A session's title, for the pages of what it published (they check access to its content first). */
+export const sessionTitle = defineUseCase({
+  name: 'talks.getSessionTitle',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({ id: z.string() }),
+  run: async ({ ctx, input }): Promise<I18nText | null> => {
+    if (!uuid.safeParse(input.id).success) return null;
+    const r = await ctx.db.execute<{ title: I18nText }>(
+      sql`SELECT s.title FROM talks_sessions s WHERE s.id = ${input.id} AND ${visibleSessionSql(ctx.actor)}`,
+    );
+    return r.rows[0]?.title ?? null;
   },
 });

@@ -18,6 +18,7 @@ export const sessionUseCases = [
   sessions.copySession,
   sessions.listSessions,
   sessions.getSessionForEdit,
+  sessions.sessionTitle,
   detail.getSession,
   participants.addParticipant,
   participants.removeParticipant,

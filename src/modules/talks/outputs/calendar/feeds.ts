@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { Ctx } from '../../../../core/context.ts';
 import { AppError } from '../../../../core/errors.ts';
 import { type Locale, pick, t } from '../../../../core/i18n/i18n.ts';
-import type { I18nText } from '../../../directory/schema.ts';
+import { defineUseCase } from '../../../../core/module/use-case.ts';
+import type { I18nText } from '../../../../core/validation/input.ts';
+import { organisationRef } from '../../../directory/index.ts';
 import { checkRead } from '../../sessions/access.ts';
 import { stripKeyMarkers } from '../../sessions/key-messages.ts';
 import { contentVisibleSql, visibleSessionSql } from '../../sessions/visibility.ts';
@@ -119,9 +121,20 @@ function render(ctx: Ctx, feed: Feed, baseUrl: string): string {
   return cal.toString();
 }
 
+/** Which feed, and the address of the platform its links point to. */
+const feedInput = z.object({ id: z.string(), baseUrl: z.string() });
+
 /** The sessions of a series the reader may see. */
-export async function seriesCalendar(ctx: Ctx, seriesId: string, baseUrl: string): Promise<string> {
-  checkRead(ctx);
+export const seriesCalendar = defineUseCase({
+  name: 'talks.seriesCalendar',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: feedInput,
+  run: ({ ctx, input }) => seriesFeed(ctx, input.id, input.baseUrl),
+});
+
+async function seriesFeed(ctx: Ctx, seriesId: string, baseUrl: string): Promise<string> {
   if (!uuid.safeParse(seriesId).success) throw new AppError('not_found', { resource: 'series' });
   const series = await ctx.db.execute<{ title: I18nText }>(
     sql`SELECT title FROM talks_series WHERE id = ${seriesId}`,
@@ -139,17 +152,19 @@ export async function seriesCalendar(ctx: Ctx, seriesId: string, baseUrl: string
 }
 
 /** Sessions an organisation takes part in, and the due dates of the actions it is responsible for. */
-export async function organisationCalendar(
-  ctx: Ctx,
-  organisationId: string,
-  baseUrl: string,
-): Promise<string> {
-  checkRead(ctx);
+export const organisationCalendar = defineUseCase({
+  name: 'talks.organisationCalendar',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: feedInput,
+  run: ({ ctx, input }) => organisationFeed(ctx, input.id, input.baseUrl),
+});
+
+async function organisationFeed(ctx: Ctx, organisationId: string, baseUrl: string): Promise<string> {
   if (!uuid.safeParse(organisationId).success) throw new AppError('not_found', { resource: 'organisation' });
-  const org = await ctx.db.execute<{ name: string; names: I18nText }>(
-    sql`SELECT name, names FROM organisations WHERE id = ${organisationId} AND archived_at IS NULL`,
-  );
-  if (!org.rows[0]) throw new AppError('not_found', { resource: 'organisation' });
+  const org = await organisationRef(ctx.db, organisationId);
+  if (!org || org.archived) throw new AppError('not_found', { resource: 'organisation' });
   const [sessions, actions] = await Promise.all([
     ctx.db.execute<SessionRow>(sql`
       SELECT ${sessionCols} FROM talks_sessions s
@@ -164,7 +179,7 @@ export async function organisationCalendar(
       ORDER BY a.due_on, a.id`),
   ]);
   const name = t(ctx.locale, 'talksOutputs.calendar.organisationFeed', {
-    name: pick(org.rows[0].names, ctx.locale, org.rows[0].name).text,
+    name: pick(org.names, ctx.locale, org.name).text,
   });
   return render(ctx, { name, sessions: sessions.rows, actions: actions.rows }, baseUrl);
 }

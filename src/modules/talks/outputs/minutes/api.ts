@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { readErrors, security, typed, writeErrors } from '../../../../core/http/api-kit.ts';
 import { locales } from '../../../../core/i18n/i18n.ts';
 import { minutesStatuses } from '../../schema.ts';
-import { errors, security, sessionParams, tags, writeErrors } from '../schemas.ts';
+import { sessionParams, tags } from '../schemas.ts';
 import { wordDiff } from './diff.ts';
 import {
   addMinutesComment,
@@ -52,7 +52,7 @@ const P = '/api/v1/talks/sessions/:id/minutes';
 
 /** The minutes' JSON API. */
 export async function minutesApi(fastify: FastifyInstance): Promise<void> {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const app = typed(fastify);
 
   app.get(
     P,
@@ -61,7 +61,7 @@ export async function minutesApi(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: 'The minutes of a session: state and the newest version the reader may read',
         params: sessionParams,
-        response: { 200: state, ...errors },
+        response: { 200: state, ...readErrors },
       },
     },
     async (request) => getMinutes(request.ctx(), { sessionId: request.params.id }),
@@ -98,10 +98,10 @@ export async function minutesApi(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: 'The versions of the minutes the reader may read, newest first',
         params: sessionParams,
-        response: { 200: z.array(version.omit({ body: true })), ...errors },
+        response: { 200: z.array(version.omit({ body: true })), ...readErrors },
       },
     },
-    async (request) => listMinutesVersions(request.ctx(), request.params.id),
+    async (request) => listMinutesVersions(request.ctx(), { sessionId: request.params.id }),
   );
 
   app.get(
@@ -111,7 +111,7 @@ export async function minutesApi(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: 'One version of the minutes',
         params: z.object({ id: z.uuid(), version: versionNumber }).strict(),
-        response: { 200: state, ...errors },
+        response: { 200: state, ...readErrors },
       },
     },
     async (request) =>
@@ -135,7 +135,7 @@ export async function minutesApi(fastify: FastifyInstance): Promise<void> {
             lang: z.string(),
             parts: z.array(z.object({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() })),
           }),
-          ...errors,
+          ...readErrors,
         },
       },
     },
@@ -171,10 +171,10 @@ export async function minutesApi(fastify: FastifyInstance): Promise<void> {
         summary: 'Comments and proposed changes on the minutes (participants and staff)',
         security,
         params: sessionParams,
-        response: { 200: z.array(comment), ...errors },
+        response: { 200: z.array(comment), ...readErrors },
       },
     },
-    async (request) => listMinutesComments(request.ctx(), request.params.id),
+    async (request) => listMinutesComments(request.ctx(), { sessionId: request.params.id }),
   );
 
   app.post(

@@ -1,10 +1,12 @@
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Ctx } from '../../../../core/context.ts';
+import { z } from 'zod';
 import { isAppError } from '../../../../core/errors.ts';
+import { html, typed } from '../../../../core/http/api-kit.ts';
 import { isLocale, type Locale, pick, t } from '../../../../core/i18n/i18n.ts';
+import { untrusted } from '../../../../core/module/use-case.ts';
 import { renderPage } from '../../../../core/ui/layout.tsx';
-import type { I18nText } from '../../../directory/schema.ts';
+import type { I18nText } from '../../../../core/validation/input.ts';
+import { sessionTitle } from '../../sessions/service.ts';
 import {
   addMinutesComment,
   getMinutes,
@@ -17,28 +19,24 @@ import {
 } from './service.ts';
 import { DiffPage, HistoryPage, MinutesPage, VersionPage } from './views.tsx';
 
-type Req = FastifyRequest<{ Params: { id: string; version?: string; cid?: string } }>;
 type Form = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
-const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
 const notices = ['saved', 'status', 'commented', 'resolved'];
-
-async function sessionTitle(ctx: Ctx, id: string): Promise<string> {
-  const r = await ctx.db.execute<{ title: I18nText }>(sql`SELECT title FROM talks_sessions WHERE id = ${id}`);
-  return pick(r.rows[0]?.title, ctx.locale).text;
-}
+// Any text: the use cases answer 404 for an id that is not one.
+const params = z.object({ id: z.string() });
+const page = <P extends z.ZodObject>(p: P) => ({ schema: { hide: true, params: p } });
 
 /** The minutes page; after a refused form, again with the message and what was typed. */
 async function minutesPage(
-  request: Req,
+  request: FastifyRequest,
   reply: FastifyReply,
+  id: string,
   error?: unknown,
   values?: Record<string, string>,
 ) {
   const ctx = request.ctx();
-  const id = request.params.id;
   const m = await getMinutes(ctx, { sessionId: id });
-  const comments = await listMinutesComments(ctx, id);
+  const comments = await listMinutesComments(ctx, { sessionId: id });
   const baseTexts = new Map<number, I18nText>();
   for (const v of new Set(comments.filter((c) => c.proposedText !== null).map((c) => c.version))) {
     const [x] = await minutesVersionPair(ctx, { sessionId: id, from: v, to: v });
@@ -58,7 +56,7 @@ async function minutesPage(
           request={request}
           v={{
             sessionId: id,
-            sessionTitle: await sessionTitle(ctx, id),
+            sessionTitle: pick(await sessionTitle(ctx, { id }), l).text,
             m,
             comments,
             baseTexts,
@@ -74,8 +72,9 @@ async function minutesPage(
 
 /** Run a form's use case: 303 back to the minutes on success, the page with the error otherwise. */
 async function submit(
-  request: Req,
+  request: FastifyRequest,
   reply: FastifyReply,
+  id: string,
   notice: string,
   run: (form: Form) => Promise<unknown>,
 ) {
@@ -86,20 +85,22 @@ async function submit(
     // Refusals the reader can act on are shown on the page; anything else is the app's error page.
     if (!isAppError(e) || e.status >= 500 || e.code === 'not_found' || e.code === 'unauthenticated') throw e;
     const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, str(v)]));
-    return minutesPage(request, reply, e, values);
+    return minutesPage(request, reply, id, e, values);
   }
-  return reply.redirect(`/talks/sessions/${request.params.id}/minutes?notice=${notice}`, 303);
+  return reply.redirect(`/talks/sessions/${id}/minutes?notice=${notice}`, 303);
 }
 
 /** Pages of the minutes: text and review, history, one version, diff between two. */
-export async function minutesPages(app: FastifyInstance): Promise<void> {
-  const hide = { schema: { hide: true } };
+export async function minutesPages(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify);
   const base = '/talks/sessions/:id/minutes';
+  const title = async (request: FastifyRequest, id: string) =>
+    pick(await sessionTitle(request.ctx(), { id }), request.locale).text;
 
-  app.get(base, hide, async (request: Req, reply) => minutesPage(request, reply));
+  app.get(base, page(params), async (request, reply) => minutesPage(request, reply, request.params.id));
 
-  app.post(base, hide, async (request: Req, reply) =>
-    submit(request, reply, 'saved', async (f) => {
+  app.post(base, page(params), async (request, reply) =>
+    submit(request, reply, request.params.id, 'saved', async (f) => {
       const lang = isLocale(f.lang) ? f.lang : request.locale;
       const current = (await getMinutes(request.ctx(), { sessionId: request.params.id })).shown?.body ?? {};
       await saveMinutes(request.ctx(), {
@@ -112,37 +113,46 @@ export async function minutesPages(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.post(`${base}/status`, hide, async (request: Req, reply) =>
-    submit(request, reply, 'status', (f) =>
-      setMinutesStatus(request.ctx(), { sessionId: request.params.id, status: str(f.status) as 'review' }),
+  app.post(`${base}/status`, page(params), async (request, reply) =>
+    submit(request, reply, request.params.id, 'status', (f) =>
+      setMinutesStatus(request.ctx(), untrusted({ sessionId: request.params.id, status: str(f.status) })),
     ),
   );
 
-  app.post(`${base}/comments`, hide, async (request: Req, reply) =>
-    submit(request, reply, 'commented', (f) =>
-      addMinutesComment(request.ctx(), {
-        sessionId: request.params.id,
-        body: str(f.body),
-        proposedText: str(f.proposedText) || null,
-        locale: (str(f.locale) || request.locale) as Locale,
-      }),
+  app.post(`${base}/comments`, page(params), async (request, reply) =>
+    submit(request, reply, request.params.id, 'commented', (f) =>
+      addMinutesComment(
+        request.ctx(),
+        untrusted({
+          sessionId: request.params.id,
+          body: str(f.body),
+          proposedText: str(f.proposedText) || null,
+          locale: str(f.locale) || request.locale,
+        }),
+      ),
     ),
   );
 
-  app.post(`${base}/comments/:cid/resolve`, hide, async (request: Req, reply) =>
-    submit(request, reply, 'resolved', (f) =>
-      resolveMinutesComment(request.ctx(), {
-        sessionId: request.params.id,
-        commentId: str(request.params.cid),
-        decision: str(f.decision) as 'accept',
-      }),
-    ),
+  app.post(
+    `${base}/comments/:cid/resolve`,
+    page(params.extend({ cid: z.string() })),
+    async (request, reply) =>
+      submit(request, reply, request.params.id, 'resolved', (f) =>
+        resolveMinutesComment(
+          request.ctx(),
+          untrusted({
+            sessionId: request.params.id,
+            commentId: request.params.cid,
+            decision: str(f.decision),
+          }),
+        ),
+      ),
   );
 
-  app.get(`${base}/history`, hide, async (request: Req, reply) => {
+  app.get(`${base}/history`, page(params), async (request, reply) => {
     const ctx = request.ctx();
-    const versions = await listMinutesVersions(ctx, request.params.id);
-    const title = await sessionTitle(ctx, request.params.id);
+    const versions = await listMinutesVersions(ctx, { sessionId: request.params.id });
+    const sessionName = await title(request, request.params.id);
     return html(reply).send(
       renderPage(request, {
         title: t(request.locale, 'talksOutputs.minutes.history'),
@@ -150,7 +160,7 @@ export async function minutesPages(app: FastifyInstance): Promise<void> {
           <HistoryPage
             request={request}
             sessionId={request.params.id}
-            sessionTitle={title}
+            sessionTitle={sessionName}
             versions={versions}
           />
         ),
@@ -158,27 +168,34 @@ export async function minutesPages(app: FastifyInstance): Promise<void> {
     );
   });
 
-  app.get(`${base}/versions/:version`, hide, async (request: Req, reply) => {
-    const ctx = request.ctx();
-    const n = Number(request.params.version);
-    const m = await getMinutes(ctx, { sessionId: request.params.id, version: Number.isInteger(n) ? n : -1 });
-    const title = await sessionTitle(ctx, request.params.id);
-    return html(reply).send(
-      renderPage(request, {
-        title: t(request.locale, 'talksOutputs.minutes.textOf', { n }),
-        children: (
-          <VersionPage
-            request={request}
-            sessionId={request.params.id}
-            sessionTitle={title}
-            version={m.shown!}
-          />
-        ),
-      }),
-    );
-  });
+  app.get(
+    `${base}/versions/:version`,
+    page(params.extend({ version: z.string() })),
+    async (request, reply) => {
+      const ctx = request.ctx();
+      const n = Number(request.params.version);
+      const m = await getMinutes(ctx, {
+        sessionId: request.params.id,
+        version: Number.isInteger(n) ? n : -1,
+      });
+      const sessionName = await title(request, request.params.id);
+      return html(reply).send(
+        renderPage(request, {
+          title: t(request.locale, 'talksOutputs.minutes.textOf', { n }),
+          children: (
+            <VersionPage
+              request={request}
+              sessionId={request.params.id}
+              sessionTitle={sessionName}
+              version={m.shown!}
+            />
+          ),
+        }),
+      );
+    },
+  );
 
-  app.get(`${base}/diff`, hide, async (request: Req, reply) => {
+  app.get(`${base}/diff`, page(params), async (request, reply) => {
     const ctx = request.ctx();
     const q = (request.query ?? {}) as Form;
     const num = (v: unknown) => (/^\d{1,7}$/.test(str(v)) ? Number(v) : -1);
@@ -188,7 +205,7 @@ export async function minutesPages(app: FastifyInstance): Promise<void> {
       to: num(q.to),
     });
     const lang = isLocale(q.in) ? q.in : request.locale;
-    const title = await sessionTitle(ctx, request.params.id);
+    const sessionName = await title(request, request.params.id);
     return html(reply).send(
       renderPage(request, {
         title: t(request.locale, 'talksOutputs.minutes.diffTitle', { from: from.version, to: to.version }),
@@ -196,7 +213,7 @@ export async function minutesPages(app: FastifyInstance): Promise<void> {
           <DiffPage
             request={request}
             sessionId={request.params.id}
-            sessionTitle={title}
+            sessionTitle={sessionName}
             from={from}
             to={to}
             lang={lang}

@@ -1,13 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { audit } from '../../../../core/audit/audit.ts';
 import type { Ctx } from '../../../../core/context.ts';
-import { type DbOrTx, inTransaction } from '../../../../core/db/tx.ts';
+import type { DbOrTx } from '../../../../core/db/tx.ts';
 import { AppError } from '../../../../core/errors.ts';
 import { locales } from '../../../../core/i18n/i18n.ts';
+import { defineUseCase, type UseCaseRun } from '../../../../core/module/use-case.ts';
 import { isStaff } from '../../../../core/policy/policy.ts';
-import { parseInput, uuid } from '../../../../core/validation/input.ts';
-import type { I18nText } from '../../../directory/schema.ts';
+import { type I18nText, uuid } from '../../../../core/validation/input.ts';
 import type { MinutesStatus } from '../../schema.ts';
 import { checkRead, checkWrite, requireStaff } from '../../sessions/access.ts';
 import { requiredI18n } from '../../sessions/input.ts';
@@ -97,11 +96,19 @@ async function versionRow(db: DbOrTx, sessionId: string, version: number): Promi
   return r.rows[0] ?? null;
 }
 
-export async function getMinutes(
-  ctx: Ctx,
-  input: { sessionId: string; version?: number },
-): Promise<MinutesState> {
-  checkRead(ctx);
+const sessionRef = z.object({ sessionId: z.string() });
+
+export const getMinutes = defineUseCase({
+  name: 'talks.getMinutes',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: sessionRef.extend({ version: z.number().optional() }),
+  run: ({ ctx, input }) => minutesState(ctx, input),
+});
+
+/** The minutes as this reader may see them (also what a change answers, in its transaction). */
+async function minutesState(ctx: Ctx, input: { sessionId: string; version?: number }): Promise<MinutesState> {
   const a = await access(ctx.db, ctx, input.sessionId);
   const m = await minutesRow(ctx.db, input.sessionId);
   const upTo = readableUpTo(a, m);
@@ -122,36 +129,42 @@ export async function getMinutes(
   };
 }
 
-export async function listMinutesVersions(
-  ctx: Ctx,
-  sessionId: string,
-): Promise<Omit<MinutesVersion, 'body'>[]> {
-  checkRead(ctx);
-  const a = await access(ctx.db, ctx, sessionId);
-  const upTo = readableUpTo(a, await minutesRow(ctx.db, sessionId));
-  const r = await ctx.db.execute<Omit<MinutesVersion, 'body'>>(sql`
-    SELECT v.version, v.note, ${iso('v.created_at')} AS "createdAt", u.name AS "authorName"
-    FROM talks_minutes_versions v LEFT JOIN users u ON u.id = v.created_by
-    WHERE v.session_id = ${sessionId} AND v.version <= ${upTo}
-    ORDER BY v.version DESC`);
-  return r.rows;
-}
+export const listMinutesVersions = defineUseCase({
+  name: 'talks.listMinutesVersions',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: sessionRef,
+  run: async ({ ctx, input: { sessionId } }): Promise<Omit<MinutesVersion, 'body'>[]> => {
+    const a = await access(ctx.db, ctx, sessionId);
+    const upTo = readableUpTo(a, await minutesRow(ctx.db, sessionId));
+    const r = await ctx.db.execute<Omit<MinutesVersion, 'body'>>(sql`
+      SELECT v.version, v.note, ${iso('v.created_at')} AS "createdAt", u.name AS "authorName"
+      FROM talks_minutes_versions v LEFT JOIN users u ON u.id = v.created_by
+      WHERE v.session_id = ${sessionId} AND v.version <= ${upTo}
+      ORDER BY v.version DESC`);
+    return r.rows;
+  },
+});
 
 /** Two versions the reader may read, for a diff. */
-export async function minutesVersionPair(
-  ctx: Ctx,
-  input: { sessionId: string; from: number; to: number },
-): Promise<[MinutesVersion, MinutesVersion]> {
-  checkRead(ctx);
-  const a = await access(ctx.db, ctx, input.sessionId);
-  const upTo = readableUpTo(a, await minutesRow(ctx.db, input.sessionId));
-  const get = async (v: number) => {
-    const row = v >= 1 && v <= upTo ? await versionRow(ctx.db, input.sessionId, v) : null;
-    if (!row) throw new AppError('not_found', { resource: 'minutes_version', version: v });
-    return row;
-  };
-  return [await get(input.from), await get(input.to)];
-}
+export const minutesVersionPair = defineUseCase({
+  name: 'talks.getMinutesVersionPair',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: sessionRef.extend({ from: z.number(), to: z.number() }),
+  run: async ({ ctx, input }): Promise<[MinutesVersion, MinutesVersion]> => {
+    const a = await access(ctx.db, ctx, input.sessionId);
+    const upTo = readableUpTo(a, await minutesRow(ctx.db, input.sessionId));
+    const get = async (v: number) => {
+      const row = v >= 1 && v <= upTo ? await versionRow(ctx.db, input.sessionId, v) : null;
+      if (!row) throw new AppError('not_found', { resource: 'minutes_version', version: v });
+      return row;
+    };
+    return [await get(input.from), await get(input.to)];
+  },
+});
 
 export const saveInput = z
   .object({
@@ -167,19 +180,23 @@ export const saveInput = z
  * someone saved meanwhile, `conflict` (nothing is overwritten). Saving published minutes starts an
  * amendment (status back to draft); the published version stays public.
  */
-export async function saveMinutes(ctx: Ctx, input: z.input<typeof saveInput>): Promise<MinutesState> {
-  requireStaff(ctx);
-  const f = parseInput(saveInput, input);
-  await access(ctx.db, ctx, f.sessionId);
-  await inTransaction(ctx.db, async (tx) => {
-    const m = await lockedMinutes(tx, f.sessionId);
+export const saveMinutes = defineUseCase({
+  name: 'talks.saveMinutes',
+  kind: 'write',
+  audit: 'talks_minutes',
+  allow: requireStaff,
+  input: saveInput,
+  run: async (uc): Promise<MinutesState> => {
+    const { ctx, input: f } = uc;
+    await access(ctx.db, ctx, f.sessionId);
+    const m = await lockedMinutes(ctx.db, f.sessionId);
     if (m.currentVersion !== f.baseVersion) {
       throw new AppError('conflict', { reason: 'stale_version', currentVersion: m.currentVersion });
     }
-    await newVersion(tx, ctx, f.sessionId, m, f.body, f.note ?? null);
-  });
-  return getMinutes(ctx, { sessionId: f.sessionId });
-}
+    await newVersion(uc, f.sessionId, m, f.body, f.note ?? null);
+    return minutesState(ctx, { sessionId: f.sessionId });
+  },
+});
 
 /** The minutes row locked for this transaction, created (empty) on first use. */
 async function lockedMinutes(tx: DbOrTx, sessionId: string): Promise<Row> {
@@ -187,14 +204,16 @@ async function lockedMinutes(tx: DbOrTx, sessionId: string): Promise<Row> {
   return minutesRow(tx, sessionId, true);
 }
 
+/** A new version, audited in the use case's transaction. */
 async function newVersion(
-  tx: DbOrTx,
-  ctx: Ctx,
+  uc: Pick<UseCaseRun<unknown>, 'ctx' | 'audit'>,
   sessionId: string,
   m: Row,
   body: I18nText,
   note: string | null,
 ) {
+  const { ctx } = uc;
+  const tx = ctx.db;
   const version = m.currentVersion + 1;
   const status: MinutesStatus = m.status === 'published' ? 'draft' : m.status;
   await tx.execute(sql`
@@ -203,9 +222,9 @@ async function newVersion(
   await tx.execute(sql`
     UPDATE talks_minutes SET current_version = ${version}, status = ${status}, updated_at = ${ctx.now.toISOString()}
     WHERE session_id = ${sessionId}`);
-  await audit(tx, ctx, {
+  await uc.audit({
     action: 'update',
-    entity: 'talks.minutes',
+    entity: 'talks_minutes',
     entityId: sessionId,
     before: { version: m.currentVersion, status: m.status },
     after: { version, status, note },
@@ -227,11 +246,16 @@ export const statusInput = z
   .strict();
 
 /** draft → review → published (or back to draft from review); staff only. */
-export async function setMinutesStatus(ctx: Ctx, input: z.input<typeof statusInput>): Promise<MinutesState> {
-  requireStaff(ctx);
-  const f = parseInput(statusInput, input);
-  await access(ctx.db, ctx, f.sessionId);
-  await inTransaction(ctx.db, async (tx) => {
+export const setMinutesStatus = defineUseCase({
+  name: 'talks.setMinutesStatus',
+  kind: 'write',
+  audit: 'talks_minutes',
+  allow: requireStaff,
+  input: statusInput,
+  run: async (uc): Promise<MinutesState> => {
+    const { ctx, input: f } = uc;
+    const tx = ctx.db;
+    await access(tx, ctx, f.sessionId);
     const m = await lockedMinutes(tx, f.sessionId);
     if (!transitions[m.status].includes(f.status)) {
       throw new AppError('invalid_transition', { from: m.status, to: f.status });
@@ -242,19 +266,26 @@ export async function setMinutesStatus(ctx: Ctx, input: z.input<typeof statusInp
     await tx.execute(sql`
       UPDATE talks_minutes SET status = ${f.status}, published_version = ${published}, updated_at = ${ctx.now.toISOString()}
       WHERE session_id = ${f.sessionId}`);
-    await audit(tx, ctx, {
+    await uc.audit({
       action: f.status === 'published' ? 'publish' : 'update',
-      entity: 'talks.minutes',
       entityId: f.sessionId,
       before: { status: m.status, publishedVersion: m.publishedVersion },
       after: { status: f.status, publishedVersion: published },
     });
-  });
-  return getMinutes(ctx, { sessionId: f.sessionId });
-}
+    return minutesState(ctx, { sessionId: f.sessionId });
+  },
+});
 
-export async function listMinutesComments(ctx: Ctx, sessionId: string): Promise<MinutesComment[]> {
-  checkRead(ctx);
+export const listMinutesComments = defineUseCase({
+  name: 'talks.listMinutesComments',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: sessionRef,
+  run: ({ ctx, input }) => commentsOf(ctx, input.sessionId),
+});
+
+async function commentsOf(ctx: Ctx, sessionId: string): Promise<MinutesComment[]> {
   const a = await access(ctx.db, ctx, sessionId);
   // Comments are the working notes of the review: for those taking part and staff only.
   if (!a.participant) return [];
@@ -282,15 +313,18 @@ export const commentInput = z
   .strict();
 
 /** A participant's comment on the version under review, optionally with the text they propose instead. */
-export async function addMinutesComment(
-  ctx: Ctx,
-  input: z.input<typeof commentInput>,
-): Promise<MinutesComment> {
-  const actor = checkWrite(ctx);
-  const f = parseInput(commentInput, input);
-  const a = await access(ctx.db, ctx, f.sessionId);
-  if (!a.participant) throw new AppError('forbidden', { reason: 'not_a_participant' });
-  const id = await inTransaction(ctx.db, async (tx) => {
+export const addMinutesComment = defineUseCase({
+  name: 'talks.addMinutesComment',
+  kind: 'write',
+  audit: 'talks_minutes_comment',
+  allow: checkWrite,
+  input: commentInput,
+  run: async (uc): Promise<MinutesComment> => {
+    const { ctx, input: f } = uc;
+    const actor = checkWrite(ctx);
+    const tx = ctx.db;
+    const a = await access(tx, ctx, f.sessionId);
+    if (!a.participant) throw new AppError('forbidden', { reason: 'not_a_participant' });
     const m = await lockedMinutes(tx, f.sessionId);
     if (m.status !== 'review')
       throw new AppError('invalid_transition', { reason: 'not_under_review', status: m.status });
@@ -298,16 +332,15 @@ export async function addMinutesComment(
       INSERT INTO talks_minutes_comments (session_id, version, author_id, body, proposed_text, locale)
       VALUES (${f.sessionId}, ${m.currentVersion}, ${actor.userId}, ${f.body}, ${f.proposedText}, ${f.locale})
       RETURNING id`);
-    await audit(tx, ctx, {
+    const id = r.rows[0].id;
+    await uc.audit({
       action: 'create',
-      entity: 'talks.minutes_comment',
-      entityId: r.rows[0].id,
+      entityId: id,
       after: { sessionId: f.sessionId, version: m.currentVersion, proposes: f.proposedText !== null },
     });
-    return r.rows[0].id;
-  });
-  return (await listMinutesComments(ctx, f.sessionId)).find((c) => c.id === id)!;
-}
+    return (await commentsOf(ctx, f.sessionId)).find((c) => c.id === id)!;
+  },
+});
 
 export const resolveInput = z
   .object({
@@ -322,14 +355,17 @@ export const resolveInput = z
  * the change the participant made to the version they read is applied to the current text, so
  * edits saved since are kept; if they touch the same passage, `conflict` and nothing changes.
  */
-export async function resolveMinutesComment(
-  ctx: Ctx,
-  input: z.input<typeof resolveInput>,
-): Promise<{ comment: MinutesComment; version: number | null }> {
-  requireStaff(ctx);
-  const f = parseInput(resolveInput, input);
-  await access(ctx.db, ctx, f.sessionId);
-  const version = await inTransaction(ctx.db, async (tx) => {
+export const resolveMinutesComment = defineUseCase({
+  name: 'talks.resolveMinutesComment',
+  kind: 'write',
+  audit: 'talks_minutes_comment',
+  allow: requireStaff,
+  input: resolveInput,
+  run: async (uc): Promise<{ comment: MinutesComment; version: number | null }> => {
+    const { ctx, input: f } = uc;
+    const actor = requireStaff(ctx);
+    const tx = ctx.db;
+    await access(tx, ctx, f.sessionId);
     const m = await lockedMinutes(tx, f.sessionId);
     const r = await tx.execute<{
       status: string;
@@ -349,8 +385,7 @@ export async function resolveMinutesComment(
       const text = applyProposal(base[c.locale] ?? '', c.proposedText, current[c.locale] ?? '');
       if (text === null) throw new AppError('conflict', { reason: 'proposal_no_longer_applies' });
       made = await newVersion(
-        tx,
-        ctx,
+        uc,
         f.sessionId,
         m,
         { ...current, [c.locale]: text },
@@ -359,17 +394,15 @@ export async function resolveMinutesComment(
     }
     await tx.execute(sql`
       UPDATE talks_minutes_comments SET status = ${f.decision === 'accept' ? 'accepted' : 'declined'},
-        resolved_at = ${ctx.now.toISOString()}, resolved_by = ${ctx.actor!.userId}
+        resolved_at = ${ctx.now.toISOString()}, resolved_by = ${actor.userId}
       WHERE id = ${f.commentId}`);
-    await audit(tx, ctx, {
+    await uc.audit({
       action: f.decision,
-      entity: 'talks.minutes_comment',
       entityId: f.commentId,
       before: { status: 'open' },
       after: { status: f.decision === 'accept' ? 'accepted' : 'declined', version: made },
     });
-    return made;
-  });
-  const comment = (await listMinutesComments(ctx, f.sessionId)).find((c) => c.id === f.commentId)!;
-  return { comment, version };
-}
+    const comment = (await commentsOf(ctx, f.sessionId)).find((c) => c.id === f.commentId)!;
+    return { comment, version: made };
+  },
+});

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { type Locale, localeNames, locales, pick, t } from '../../../../core/i18n/i18n.ts';
 import { Csrf, LocalisedText } from '../../../../core/ui/layout.tsx';
-import type { I18nText } from '../../../directory/schema.ts';
+import type { I18nText } from '../../../../core/validation/input.ts';
 import { OutputsStyles } from '../styles.tsx';
 import type { DiffPart } from './diff.ts';
 import { wordDiff } from './diff.ts';

@@ -1,12 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { audit } from '../../../../core/audit/audit.ts';
-import type { Ctx } from '../../../../core/context.ts';
-import { type DbOrTx, inTransaction } from '../../../../core/db/tx.ts';
+import type { DbOrTx } from '../../../../core/db/tx.ts';
 import { formatDate, type Locale, pick, t } from '../../../../core/i18n/i18n.ts';
+import { defineUseCase } from '../../../../core/module/use-case.ts';
 import { requireActor } from '../../../../core/policy/policy.ts';
-import { parseInput } from '../../../../core/validation/input.ts';
-import type { I18nText } from '../../../directory/schema.ts';
+import type { I18nText } from '../../../../core/validation/input.ts';
 import { checkRead, checkWrite } from '../../sessions/access.ts';
 import { stripKeyMarkers } from '../../sessions/key-messages.ts';
 
@@ -87,38 +85,59 @@ export async function digestFor(db: DbOrTx, userId: string, now: Date, l: Locale
   };
 }
 
-export async function getDigestSubscription(ctx: Ctx): Promise<{ weekly: boolean }> {
+/** The signed-in reader's own digest choice (readers who are not signed in have none). */
+const signedInReader = (ctx: Parameters<typeof checkRead>[0]) => {
   checkRead(ctx);
-  const actor = requireActor(ctx);
-  const r = await ctx.db.execute<{ weekly: boolean }>(
-    sql`SELECT weekly FROM talks_digest_subscriptions WHERE user_id = ${actor.userId}`,
-  );
-  return { weekly: r.rows[0]?.weekly ?? false };
-}
+  requireActor(ctx);
+};
+
+export const getDigestSubscription = defineUseCase({
+  name: 'talks.getDigestSubscription',
+  kind: 'read',
+  allow: signedInReader,
+  input: z.object({}).strict(),
+  run: async ({ ctx }): Promise<{ weekly: boolean }> => {
+    const actor = requireActor(ctx);
+    const r = await ctx.db.execute<{ weekly: boolean }>(
+      sql`SELECT weekly FROM talks_digest_subscriptions WHERE user_id = ${actor.userId}`,
+    );
+    return { weekly: r.rows[0]?.weekly ?? false };
+  },
+});
+
+/** What this week's digest would hold for the signed-in reader, in their language. */
+export const previewDigest = defineUseCase({
+  name: 'talks.previewDigest',
+  kind: 'read',
+  allow: signedInReader,
+  input: z.object({}).strict(),
+  run: ({ ctx }) => digestFor(ctx.db, requireActor(ctx).userId, ctx.now, ctx.locale),
+});
 
 export const subscriptionInput = z.object({ weekly: z.boolean() }).strict();
 
 /** Opt in to (or out of) the weekly digest, for oneself. */
-export async function setDigestSubscription(
-  ctx: Ctx,
-  input: z.input<typeof subscriptionInput>,
-): Promise<{ weekly: boolean }> {
-  const actor = checkWrite(ctx);
-  const f = parseInput(subscriptionInput, input);
-  await inTransaction(ctx.db, async (tx) => {
-    const before = await tx.execute<{ weekly: boolean }>(
+export const setDigestSubscription = defineUseCase({
+  name: 'talks.setDigestSubscription',
+  kind: 'write',
+  audit: 'talks_digest_subscription',
+  allow: checkWrite,
+  input: subscriptionInput,
+  run: async (uc): Promise<{ weekly: boolean }> => {
+    const { ctx, input: f } = uc;
+    const actor = checkWrite(ctx);
+    const before = await ctx.db.execute<{ weekly: boolean }>(
       sql`SELECT weekly FROM talks_digest_subscriptions WHERE user_id = ${actor.userId} FOR UPDATE`,
     );
-    await tx.execute(sql`
+    await ctx.db.execute(sql`
       INSERT INTO talks_digest_subscriptions (user_id, weekly, updated_at) VALUES (${actor.userId}, ${f.weekly}, ${ctx.now.toISOString()})
       ON CONFLICT (user_id) DO UPDATE SET weekly = EXCLUDED.weekly, updated_at = EXCLUDED.updated_at`);
-    await audit(tx, ctx, {
+    await uc.audit({
       action: 'update',
-      entity: 'talks.digest_subscription',
       entityId: actor.userId,
       before: before.rows[0] ?? null,
       after: { weekly: f.weekly },
     });
-  });
-  return { weekly: f.weekly };
-}
+    return { weekly: f.weekly };
+  },
+});

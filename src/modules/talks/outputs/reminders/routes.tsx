@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { html, readErrors, security, typed, writeErrors } from '../../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../../core/http/types.ts';
 import { t } from '../../../../core/i18n/i18n.ts';
 import { Csrf, renderPage } from '../../../../core/ui/layout.tsx';
-import { errors, security, tags } from '../schemas.ts';
-import { digestFor, getDigestSubscription, setDigestSubscription } from './digest.ts';
+import { tags } from '../schemas.ts';
+import { getDigestSubscription, previewDigest, setDigestSubscription } from './digest.ts';
 
 const k = (l: Parameters<typeof t>[0], key: string, o?: Record<string, unknown>) =>
   t(l, `talksOutputs.digest.${key}`, o);
 
 /** `/talks/digest`: opt in to the weekly digest, and see what this week's would hold. */
 export async function digestRoutes(fastify: FastifyInstance, _services: AppServices): Promise<void> {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const app = typed(fastify);
   const hide = { schema: { hide: true } };
 
   app.get('/talks/digest', hide, async (request, reply) => {
@@ -20,9 +20,9 @@ export async function digestRoutes(fastify: FastifyInstance, _services: AppServi
     const ctx = request.ctx();
     const l = request.locale;
     const sub = await getDigestSubscription(ctx);
-    const d = await digestFor(ctx.db, request.actor.userId, ctx.now, l);
+    const d = await previewDigest(ctx);
     const saved = (request.query as Record<string, unknown>)?.notice === 'saved';
-    return reply.type('text/html; charset=utf-8').send(
+    return html(reply).send(
       renderPage(request, {
         title: k(l, 'title'),
         notice: saved ? k(l, sub.weekly ? 'subscribed' : 'unsubscribed') : undefined,
@@ -91,7 +91,7 @@ export async function digestRoutes(fastify: FastifyInstance, _services: AppServi
         tags,
         summary: "The signed-in user's choice of the weekly digest",
         security,
-        response: { 200: sub, ...errors },
+        response: { 200: sub, ...readErrors },
       },
     },
     async (request) => getDigestSubscription(request.ctx()),
@@ -104,7 +104,7 @@ export async function digestRoutes(fastify: FastifyInstance, _services: AppServi
         summary: 'Opt in to or out of the weekly digest of sessions and actions',
         security,
         body: sub.strict(),
-        response: { 200: sub, ...errors },
+        response: { 200: sub, ...writeErrors },
       },
     },
     async (request) => setDigestSubscription(request.ctx(), request.body),

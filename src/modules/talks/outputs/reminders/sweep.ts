@@ -3,7 +3,8 @@ import { type DbOrTx, inTransaction } from '../../../../core/db/tx.ts';
 import { formatDate, isLocale, type Locale, pick, t } from '../../../../core/i18n/i18n.ts';
 import type { Jobs } from '../../../../core/jobs/jobs.ts';
 import type { Mailer } from '../../../../core/mail/mailer.ts';
-import type { I18nText } from '../../../directory/schema.ts';
+import type { I18nText } from '../../../../core/validation/input.ts';
+import { joinOrganisation } from '../../../directory/index.ts';
 import { stripKeyMarkers } from '../../sessions/key-messages.ts';
 import { digestFor, isoWeek } from './digest.ts';
 
@@ -137,7 +138,7 @@ export async function sweepReminders(deps: SweepDeps, now: Date): Promise<SweepR
     const a = (
       await tx.execute<{ text: I18nText; dueOn: string; progress: number; status: string; org: string }>(sql`
         SELECT a.text, a.due_on AS "dueOn", a.progress, a.status, o.name AS org
-        FROM talks_actions a JOIN organisations o ON o.id = a.responsible_org_id WHERE a.id = ${c.subjectId}`)
+        FROM talks_actions a ${joinOrganisation('o', sql`a.responsible_org_id`, { inner: true })} WHERE a.id = ${c.subjectId}`)
     ).rows[0]!;
     const text = stripKeyMarkers(pick(a.text, l).text);
     const short = text.length > 80 ? `${text.slice(0, 79)}…` : text;

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { cachedJson, cachedPage } from '../../../../core/cache/cached.ts';
 import { isAppError } from '../../../../core/errors.ts';
+import { html, readErrors, typed } from '../../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../../core/http/types.ts';
 import { type Locale, localeNames, t } from '../../../../core/i18n/i18n.ts';
 import { renderPage } from '../../../../core/ui/layout.tsx';
-import { errors, tags } from '../schemas.ts';
+import { tags } from '../schemas.ts';
 import { type SearchHit, searchInput, searchKinds, searchTalks } from './service.ts';
 
 const k = (l: Locale, key: string, o?: Record<string, unknown>) => t(l, `talksOutputs.search.${key}`, o);
@@ -59,7 +59,7 @@ function Results({ l, q, items }: { l: Locale; q: string; items: SearchHit[] }) 
 
 /** `/talks/search` and `GET /api/v1/talks/search`. */
 export async function searchRoutes(fastify: FastifyInstance, _services: AppServices): Promise<void> {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const app = typed(fastify);
 
   app.get('/talks/search', { schema: { hide: true } }, async (request, reply) => {
     const page = await cachedPage(request, reply, async () => {
@@ -109,7 +109,7 @@ export async function searchRoutes(fastify: FastifyInstance, _services: AppServi
         ),
       });
     });
-    return reply.type('text/html; charset=utf-8').send(page);
+    return html(reply).send(page);
   });
 
   app.get(
@@ -120,7 +120,7 @@ export async function searchRoutes(fastify: FastifyInstance, _services: AppServi
         summary:
           'Search sessions, contributions, recommendations and actions in every language (prefixes, accents ignored); only what the reader may see',
         querystring: searchInput.extend({ limit: z.coerce.number().int().min(1).max(100).optional() }),
-        response: { 200: z.object({ items: z.array(hit) }), ...errors },
+        response: { 200: z.object({ items: z.array(hit) }), ...readErrors },
       },
     },
     async (request, reply) => cachedJson(request, reply, () => searchTalks(request.ctx(), request.query)),

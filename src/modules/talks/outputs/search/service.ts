@@ -1,9 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Ctx } from '../../../../core/context.ts';
 import { type Locale, pick } from '../../../../core/i18n/i18n.ts';
-import { parseInput } from '../../../../core/validation/input.ts';
-import type { I18nText } from '../../../directory/schema.ts';
+import { defineUseCase } from '../../../../core/module/use-case.ts';
+import type { I18nText } from '../../../../core/validation/input.ts';
 import { checkRead } from '../../sessions/access.ts';
 import { stripKeyMarkers } from '../../sessions/key-messages.ts';
 import { contentVisibleSql, visibleSessionSql } from '../../sessions/visibility.ts';
@@ -98,73 +97,75 @@ const urlOf = (kind: SearchKind, id: string, sessionId: string) =>
         ? `/talks/recommendations/${id}`
         : `/talks/actions/${id}`;
 
-export async function searchTalks(
-  ctx: Ctx,
-  input: z.input<typeof searchInput>,
-): Promise<{ items: SearchHit[] }> {
-  checkRead(ctx);
-  const f = parseInput(searchInput, input);
-  const w = words(f.q);
-  if (!w.length) return { items: [] };
-  const query = sql`to_tsquery('simple', f_unaccent(${w.map((x) => `${x}:*`).join(' & ')}))`;
-  const cap = 200;
-  const branch = (kind: SearchKind, from: SQL, text: SQL, doc: SQL, visible: SQL) => sql`
+export const searchTalks = defineUseCase({
+  name: 'talks.searchTalks',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: searchInput,
+  run: async ({ ctx, input: f }): Promise<{ items: SearchHit[] }> => {
+    const w = words(f.q);
+    if (!w.length) return { items: [] };
+    const query = sql`to_tsquery('simple', f_unaccent(${w.map((x) => `${x}:*`).join(' & ')}))`;
+    const cap = 200;
+    const branch = (kind: SearchKind, from: SQL, text: SQL, doc: SQL, visible: SQL) => sql`
     (SELECT ${kind}::text AS kind, x.id, s.id AS "sessionId", s.title AS "sessionTitle", s.starts_at AS "startsAt",
        ${text} AS text, ts_rank(${doc}, ${query}) AS rank
      FROM ${from}
      WHERE ${doc} @@ ${query} AND ${visible}
      ORDER BY rank DESC, s.starts_at DESC LIMIT ${cap})`;
-  const branches: Record<SearchKind, SQL> = {
-    session: branch(
-      'session',
-      sql`talks_sessions s CROSS JOIN LATERAL (SELECT s.id) x`,
-      sql`(SELECT jsonb_object_agg(k, concat_ws(' — ', s.title->>k, s.subtitle->>k, s.summary->>k))
+    const branches: Record<SearchKind, SQL> = {
+      session: branch(
+        'session',
+        sql`talks_sessions s CROSS JOIN LATERAL (SELECT s.id) x`,
+        sql`(SELECT jsonb_object_agg(k, concat_ws(' — ', s.title->>k, s.subtitle->>k, s.summary->>k))
         FROM jsonb_object_keys(s.title || coalesce(s.subtitle, '{}'::jsonb) || coalesce(s.summary, '{}'::jsonb)) k)`,
-      sql`s.search_doc`,
-      visibleSessionSql(ctx.actor),
-    ),
-    contribution: branch(
-      'contribution',
-      sql`talks_contributions x JOIN talks_sessions s ON s.id = x.session_id`,
-      sql`x.body`,
-      sql`x.search_doc`,
-      contentVisibleSql(ctx.actor),
-    ),
-    recommendation: branch(
-      'recommendation',
-      sql`talks_recommendations x JOIN talks_sessions s ON s.id = x.session_id`,
-      sql`x.text`,
-      sql`x.search_doc`,
-      contentVisibleSql(ctx.actor),
-    ),
-    action: branch(
-      'action',
-      sql`talks_actions x JOIN talks_sessions s ON s.id = x.session_id`,
-      sql`x.text`,
-      sql`x.search_doc`,
-      contentVisibleSql(ctx.actor),
-    ),
-  };
-  const chosen = f.kind ? [branches[f.kind]] : Object.values(branches);
-  const r = await ctx.db.execute<Row>(sql`
+        sql`s.search_doc`,
+        visibleSessionSql(ctx.actor),
+      ),
+      contribution: branch(
+        'contribution',
+        sql`talks_contributions x JOIN talks_sessions s ON s.id = x.session_id`,
+        sql`x.body`,
+        sql`x.search_doc`,
+        contentVisibleSql(ctx.actor),
+      ),
+      recommendation: branch(
+        'recommendation',
+        sql`talks_recommendations x JOIN talks_sessions s ON s.id = x.session_id`,
+        sql`x.text`,
+        sql`x.search_doc`,
+        contentVisibleSql(ctx.actor),
+      ),
+      action: branch(
+        'action',
+        sql`talks_actions x JOIN talks_sessions s ON s.id = x.session_id`,
+        sql`x.text`,
+        sql`x.search_doc`,
+        contentVisibleSql(ctx.actor),
+      ),
+    };
+    const chosen = f.kind ? [branches[f.kind]] : Object.values(branches);
+    const r = await ctx.db.execute<Row>(sql`
     SELECT * FROM (${sql.join(chosen, sql` UNION ALL `)}) hits
     ORDER BY rank DESC, "startsAt" DESC, id LIMIT ${f.limit}`);
-  const l = ctx.locale;
-  return {
-    items: r.rows.map((row) => {
-      const ex = excerpt(row.text, w, l);
-      return {
-        kind: row.kind,
-        id: row.id,
-        sessionId: row.sessionId,
-        sessionTitle: pick(row.sessionTitle, l).text,
-        startsAt: new Date(row.startsAt).toISOString(),
-        snippet: ex.snippet,
-        lang: ex.lang,
-        fallback: ex.fallback,
-        url: urlOf(row.kind, row.id, row.sessionId),
-        rank: Number(row.rank),
-      };
-    }),
-  };
-}
+    const l = ctx.locale;
+    return {
+      items: r.rows.map((row) => {
+        const ex = excerpt(row.text, w, l);
+        return {
+          kind: row.kind,
+          id: row.id,
+          sessionId: row.sessionId,
+          sessionTitle: pick(row.sessionTitle, l).text,
+          startsAt: new Date(row.startsAt).toISOString(),
+          snippet: ex.snippet,
+          lang: ex.lang,
+          fallback: ex.fallback,
+          url: urlOf(row.kind, row.id, row.sessionId),
+          rank: Number(row.rank),
+        };
+      }),
+    };
+  },
+});

@@ -11,8 +11,11 @@ import {
   pick,
   t,
 } from '../../../../core/i18n/i18n.ts';
-import type { I18nText } from '../../../directory/schema.ts';
+import { defineUseCase } from '../../../../core/module/use-case.ts';
+import type { I18nText } from '../../../../core/validation/input.ts';
+import { joinOrganisation, joinPerson } from '../../../directory/index.ts';
 import type { ActionStatus, Addressee, SessionStatus } from '../../schema.ts';
+import { checkRead } from '../../sessions/access.ts';
 import { splitKeyMessages } from '../../sessions/key-messages.ts';
 import { contentVisibleSql } from '../../sessions/visibility.ts';
 import type {
@@ -77,6 +80,16 @@ function orgOf(locale: Locale, r: OrgCols): SummaryOrg | null {
 
 const speakerOf = (locale: Locale, r: OrgCols) => orgOf(locale, r)?.label ?? r.personName ?? null;
 
+/** The public summary of a session as data, in `lang` (the reader's language when not given). */
+export const getSummary = defineUseCase({
+  name: 'talks.getSummary',
+  kind: 'read',
+  public: true,
+  allow: checkRead,
+  input: z.object({ id: z.string(), lang: z.enum(locales).optional() }),
+  run: ({ ctx, input }) => loadSummary(ctx, input.id, input.lang ?? ctx.locale),
+});
+
 /**
  * The public summary of a session in `locale`, from its structured data: the session, its hosts
  * and partners, the summary and contributions as the narrative, the recommendations and the
@@ -100,14 +113,12 @@ export async function loadSummary(ctx: Ctx, sessionId: string, locale: Locale): 
   const [participants, contributions, recommendations, actions] = await Promise.all([
     db.execute<OrgCols & { role: string }>(sql`
       SELECT p.role, ${orgCols} FROM talks_participants p
-      LEFT JOIN organisations o ON o.id = p.organisation_id
-      LEFT JOIN people pe ON pe.id = p.person_id
+      ${joinOrganisation('o', sql`p.organisation_id`)} ${joinPerson('pe', sql`p.person_id`)}
       WHERE p.session_id = ${sessionId} AND p.role IN ('host', 'partner')
       ORDER BY p.position, coalesce(o.name, pe.name), p.id`),
     db.execute<OrgCols & { id: string; body: I18nText; speakerLabel: I18nText | null }>(sql`
       SELECT c.id, c.body, c.speaker_label AS "speakerLabel", ${orgCols} FROM talks_contributions c
-      LEFT JOIN organisations o ON o.id = c.organisation_id
-      LEFT JOIN people pe ON pe.id = c.person_id
+      ${joinOrganisation('o', sql`c.organisation_id`)} ${joinPerson('pe', sql`c.person_id`)}
       WHERE c.session_id = ${sessionId}
       ORDER BY c.position, c.created_at, c.id`),
     db.execute<{
@@ -117,7 +128,7 @@ export async function loadSummary(ctx: Ctx, sessionId: string, locale: Locale): 
     }>(sql`
       SELECT r.id, r.text,
         coalesce((SELECT json_agg(json_build_object('name', o.name, 'names', o.names, 'acronym', o.acronym) ORDER BY o.name)
-          FROM talks_recommendation_sources rs JOIN organisations o ON o.id = rs.organisation_id
+          FROM talks_recommendation_sources rs ${joinOrganisation('o', sql`rs.organisation_id`, { inner: true })}
           WHERE rs.recommendation_id = r.id), '[]'::json) AS sources
       FROM talks_recommendations r WHERE r.session_id = ${sessionId}
       ORDER BY r.position, r.created_at, r.id`),
@@ -125,7 +136,7 @@ export async function loadSummary(ctx: Ctx, sessionId: string, locale: Locale): 
       SELECT a.id, a.parent_id AS "parentId", a.text, a.responsible_group AS "responsibleGroup",
         a.status, a.progress, a.due_on AS "dueOn", o.id AS "orgId", o.name AS "orgName",
         o.names AS "orgNames", o.acronym, NULL AS "personName"
-      FROM talks_actions a LEFT JOIN organisations o ON o.id = a.responsible_org_id
+      FROM talks_actions a ${joinOrganisation('o', sql`a.responsible_org_id`)}
       WHERE a.session_id = ${sessionId}
       ORDER BY a.depth, a.position, a.created_at, a.id`),
   ]);

@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { cachedJson, cachedPage } from '../../../../core/cache/cached.ts';
+import { html, readErrors, typed } from '../../../../core/http/api-kit.ts';
 import type { AppServices } from '../../../../core/http/types.ts';
 import { locales } from '../../../../core/i18n/i18n.ts';
 import { renderPage } from '../../../../core/ui/layout.tsx';
-import { errors } from '../schemas.ts';
 import { renderDocx } from './docx.ts';
 import { SummaryPage } from './html.tsx';
-import { loadSummary } from './load.ts';
+import { getSummary } from './load.ts';
 import { renderMarkdown } from './markdown.ts';
 import { summaryModelSchema } from './model-schema.ts';
 import { renderPdf } from './pdf.ts';
@@ -40,21 +39,23 @@ async function cachedFile(
 
 /** The public summary of a session: HTML (prints cleanly), Markdown, PDF, DOCX and the JSON model. */
 export async function summaryRoutes(fastify: FastifyInstance, _services: AppServices): Promise<void> {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const hide = { schema: { hide: true } };
-  type Req = FastifyRequest<{ Params: { id: string } }>;
+  const app = typed(fastify);
+  // Any text: the use case answers 404 for an id that is not one.
+  const page = { schema: { hide: true, params: z.object({ id: z.string() }) } };
+  const summaryOf = (request: FastifyRequest, id: string) =>
+    getSummary(request.ctx(), { id, lang: request.locale });
 
-  app.get('/talks/sessions/:id/summary', hide, async (request: Req, reply) => {
-    const page = await cachedPage(request, reply, async () => {
-      const m = await loadSummary(request.ctx(), request.params.id, request.locale);
+  app.get('/talks/sessions/:id/summary', page, async (request, reply) => {
+    const out = await cachedPage(request, reply, async () => {
+      const m = await summaryOf(request, request.params.id);
       return renderPage(request, { title: m.title.text, children: <SummaryPage request={request} m={m} /> });
     });
-    return reply.type('text/html; charset=utf-8').send(page);
+    return html(reply).send(out);
   });
 
-  app.get('/talks/sessions/:id/summary.md', hide, async (request: Req, reply) => {
+  app.get('/talks/sessions/:id/summary.md', page, async (request, reply) => {
     const text = await cachedPage(request, reply, async () =>
-      renderMarkdown(await loadSummary(request.ctx(), request.params.id, request.locale)),
+      renderMarkdown(await summaryOf(request, request.params.id)),
     );
     return reply
       .type('text/markdown; charset=utf-8')
@@ -63,9 +64,9 @@ export async function summaryRoutes(fastify: FastifyInstance, _services: AppServ
       .send(text);
   });
 
-  app.get('/talks/sessions/:id/summary.pdf', hide, async (request: Req, reply) => {
+  app.get('/talks/sessions/:id/summary.pdf', page, async (request, reply) => {
     const file = await cachedFile(request, reply, async () =>
-      renderPdf(await loadSummary(request.ctx(), request.params.id, request.locale)),
+      renderPdf(await summaryOf(request, request.params.id)),
     );
     return reply
       .type('application/pdf')
@@ -74,9 +75,9 @@ export async function summaryRoutes(fastify: FastifyInstance, _services: AppServ
       .send(file);
   });
 
-  app.get('/talks/sessions/:id/summary.docx', hide, async (request: Req, reply) => {
+  app.get('/talks/sessions/:id/summary.docx', page, async (request, reply) => {
     const file = await cachedFile(request, reply, async () =>
-      renderDocx(await loadSummary(request.ctx(), request.params.id, request.locale)),
+      renderDocx(await summaryOf(request, request.params.id)),
     );
     return reply
       .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
@@ -94,12 +95,12 @@ export async function summaryRoutes(fastify: FastifyInstance, _services: AppServ
           'The public summary of a session as data (published sessions; staff and participants also before), in `lang`, each part saying which language it is shown in',
         params: z.object({ id: z.uuid() }).strict(),
         querystring: z.object({ lang: z.enum(locales).optional() }).strict(),
-        response: { 200: summaryModelSchema, ...errors },
+        response: { 200: summaryModelSchema, ...readErrors },
       },
     },
     async (request, reply) =>
       cachedJson(request, reply, () =>
-        loadSummary(request.ctx(), request.params.id, request.query.lang ?? request.locale),
+        getSummary(request.ctx(), { id: request.params.id, lang: request.query.lang ?? request.locale }),
       ),
   );
 }
