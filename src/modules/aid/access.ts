@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm';
 import type { Actor, Ctx } from '../../core/context.ts';
 import type { DbOrTx } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
 import { hasAnyRole, isStaff, requireActor, requireScope, scopedOrgIds } from '../../core/policy/policy.ts';
+import { organisationRef } from '../directory/index.ts';
 
 /**
  * Who may do what in the aid centre. The centre (aid coordinators and network staff) verifies,
@@ -53,13 +53,7 @@ export async function organisationPlace(
   orgId: string,
   field: string,
 ): Promise<{ id: string; name: string; lat: number | null; lon: number | null; country: string | null }> {
-  const r = await db.execute<{
-    id: string;
-    name: string;
-    lat: number | null;
-    lon: number | null;
-    country: string | null;
-  }>(sql`SELECT id, name, lat, lon, country FROM organisations WHERE id = ${orgId} AND archived_at IS NULL`);
-  if (!r.rows[0]) throw new AppError('unknown_reference', { field });
-  return r.rows[0];
+  const org = await organisationRef(db, orgId);
+  if (!org || org.archived) throw new AppError('unknown_reference', { field });
+  return { id: org.id, name: org.name, lat: org.lat, lon: org.lon, country: org.country };
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { defineUseCase } from '../../core/module/use-case.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import { checkRead, requireSignedIn } from './access.ts';
 import { capacityGroups } from './service-capacity.ts';
 import { NEED_COLUMNS, NEED_FROM, needOf } from './service-needs.ts';
@@ -123,7 +124,7 @@ async function deliveries(ctx: Ctx): Promise<Table> {
       o.country, n.category, n.item, n.unit, i.quantity AS sent, i.received_qty AS received, d.confirmed_at, d.resolved_at
     FROM aid_deliveries d JOIN aid_shipments s ON s.id = d.shipment_id
     JOIN aid_shipment_items i ON i.shipment_id = s.id JOIN aid_allocations a ON a.id = i.allocation_id
-    JOIN aid_needs n ON n.id = a.need_id JOIN organisations o ON o.id = s.destination_org_id
+    JOIN aid_needs n ON n.id = a.need_id ${joinOrganisation('o', sql`s.destination_org_id`, { inner: true })}
     LEFT JOIN aid_corridors c ON c.id = s.corridor_id
     ORDER BY d.confirmed_at, d.id, i.id LIMIT ${MAX_ROWS}`);
   return table(deliveryColumns, r.rows);
@@ -163,7 +164,7 @@ export const capacityTable = defineUseCase({
 async function capacity(ctx: Ctx): Promise<Table> {
   const r =
     await ctx.db.execute(sql`SELECT c.*, c.as_of::text AS as_of, o.name AS org_name, o.country, o.lat, o.lon
-    FROM aid_capacity c JOIN organisations o ON o.id = c.org_id ORDER BY c.as_of, o.name LIMIT ${MAX_ROWS}`);
+    FROM aid_capacity c ${joinOrganisation('o', sql`c.org_id`, { inner: true })} ORDER BY c.as_of, o.name LIMIT ${MAX_ROWS}`);
   return table(capacityColumns, r.rows);
 }
 

@@ -3,6 +3,7 @@ import { sqlUuids } from '../../core/db/sql-arrays.ts';
 import { AppError } from '../../core/errors.ts';
 import { t } from '../../core/i18n/i18n.ts';
 import type { LinkKind } from '../../core/links/registry.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import { actsFor, isCentre } from './access.ts';
 
 /**
@@ -14,7 +15,7 @@ export const needLinkKind: LinkKind = {
   kind: 'aid.need',
   async load(db, ctx, ids) {
     const r = await db.execute<{ id: string; item: string; name: string; status: string }>(sql`
-      SELECT n.id, n.item, o.name, n.status FROM aid_needs n JOIN organisations o ON o.id = n.community_org_id
+      SELECT n.id, n.item, o.name, n.status FROM aid_needs n ${joinOrganisation('o', sql`n.community_org_id`, { inner: true })}
       WHERE n.id = ANY(${sqlUuids(ids)})`);
     return r.rows.map((n) => ({
       id: n.id,

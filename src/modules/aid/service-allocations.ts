@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { defineUseCase } from '../../core/module/use-case.ts';
 import { requireActor } from '../../core/policy/policy.ts';
 import { invalidField, uuid } from '../../core/validation/input.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import { checkRead, requireCentre } from './access.ts';
 import { commitFundGrant, disburseFundGrant } from './fund-bridge.ts';
 import { allocateInput } from './input.ts';
@@ -36,7 +37,7 @@ const ALLOCATION_COLUMNS = sql`a.id, a.offer_id, a.need_id, f.kind, f.source, o.
   a.quantity, a.amount_minor, a.currency, a.shipped_qty, a.received_qty, a.lost_qty, a.grant_transaction_id,
   a.payment_transaction_id, a.payment_status, a.created_at`;
 const ALLOCATION_FROM = sql`aid_allocations a JOIN aid_offers f ON f.id = a.offer_id JOIN aid_needs n ON n.id = a.need_id
-  LEFT JOIN organisations o ON o.id = f.offerer_org_id`;
+  ${joinOrganisation('o', sql`f.offerer_org_id`)}`;
 
 function allocationOf(r: any): Allocation {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));

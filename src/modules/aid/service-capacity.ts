@@ -4,6 +4,7 @@ import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { defineUseCase } from '../../core/module/use-case.ts';
 import { invalidField, uuid } from '../../core/validation/input.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import { checkRead, checkWrite, organisationPlace, requireCentreOrMember } from './access.ts';
 import { capacityFields, capacityInput, capacityKeys } from './input.ts';
 
@@ -102,7 +103,7 @@ export const reportCapacity = defineUseCase({
 
 async function selectReports(db: Ctx['db'], where: ReturnType<typeof sql>, limit = 500) {
   const r = await db.execute(sql`SELECT c.*, o.name AS org_name, o.country, o.lat, o.lon
-    FROM aid_capacity c JOIN organisations o ON o.id = c.org_id WHERE ${where}
+    FROM aid_capacity c ${joinOrganisation('o', sql`c.org_id`, { inner: true })} WHERE ${where}
     ORDER BY c.as_of DESC, o.name LIMIT ${limit}`);
   return r.rows.map(reportOf);
 }

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { defineUseCase } from '../../core/module/use-case.ts';
 import { requireActor } from '../../core/policy/policy.ts';
 import { uuid } from '../../core/validation/input.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import { checkRead, isCentre, organisationPlace, requireCentre } from './access.ts';
 import { corridorInput, corridorStatusInput } from './input.ts';
 import type { CorridorStatus } from './schema.ts';
@@ -49,8 +50,8 @@ function corridorOf(r: any, withPath: boolean): Corridor {
 const columns = (withPath: boolean) => sql`c.id, c.name, c.origin_name, c.destination_name, c.status, c.note,
   c.last_verified_at, c.last_verified_by_name, c.version, oo.lat AS origin_lat, oo.lon AS origin_lon,
   od.lat AS destination_lat, od.lon AS destination_lon ${withPath ? sql`, c.path` : sql``}`;
-const FROM = sql`aid_corridors c LEFT JOIN organisations oo ON oo.id = c.origin_org_id
-  LEFT JOIN organisations od ON od.id = c.destination_org_id`;
+const FROM = sql`aid_corridors c ${joinOrganisation('oo', sql`c.origin_org_id`)}
+  ${joinOrganisation('od', sql`c.destination_org_id`)}`;
 
 export const listCorridors = defineUseCase({
   name: 'aid.listCorridors',

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { defineUseCase } from '../../core/module/use-case.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import { checkRead } from './access.ts';
 import { type NeedStatus, needStatuses } from './schema.ts';
 import type { MapPlace } from './views/map.tsx';
@@ -39,7 +40,7 @@ async function summary(ctx: Ctx): Promise<AidSummary> {
   }>(sql`
     SELECT coalesce(n.place_name, o.name) AS name, n.lat, n.lon, count(*) AS n,
       min(array_position(${sql.raw(`ARRAY[${needStatuses.map((s) => `'${s}'`).join(',')}]::text[]`)}, n.status)) AS rank
-    FROM aid_needs n JOIN organisations o ON o.id = n.community_org_id
+    FROM aid_needs n ${joinOrganisation('o', sql`n.community_org_id`, { inner: true })}
     WHERE n.lat IS NOT NULL AND n.lon IS NOT NULL AND n.created_at > ${ctx.now.toISOString()}::timestamptz - interval '365 days'
     GROUP BY 1, 2, 3 ORDER BY count(*) DESC LIMIT 300`);
   const moving = await ctx.db.execute<{ n: string }>(

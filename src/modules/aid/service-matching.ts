@@ -4,6 +4,7 @@ import type { Ctx } from '../../core/context.ts';
 import { notFound } from '../../core/errors.ts';
 import { defineUseCase } from '../../core/module/use-case.ts';
 import { uuid } from '../../core/validation/input.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import { checkRead } from './access.ts';
 import { type Offer, offerOf } from './service-offers.ts';
 
@@ -94,7 +95,7 @@ async function propose(ctx: Ctx, needId: string, limit: number): Promise<Proposa
                ELSE similarity(f.item_norm, ${need.item_norm}) END AS sim,
           ${distance} AS km,
           (${need.needed_by}::date IS NULL OR f.available_from IS NULL OR f.available_from <= ${need.needed_by}::date) AS in_time
-        FROM aid_offers f LEFT JOIN organisations o ON o.id = f.offerer_org_id
+        FROM aid_offers f ${joinOrganisation('o', sql`f.offerer_org_id`)}
         WHERE f.id = ANY(ARRAY(SELECT id FROM cand)) AND ${OPEN} AND (f.kind = 'money' OR lower(f.unit) = ${need.unit})
       )
       SELECT *, available_from::text AS available_from,

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { defineUseCase } from '../../core/module/use-case.ts';
 import { requireActor } from '../../core/policy/policy.ts';
 import { invalidField, uuid } from '../../core/validation/input.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import {
   actsFor,
   checkRead,
@@ -49,7 +50,7 @@ const day = (v: unknown) =>
 export const NEED_COLUMNS = sql`n.id, n.community_org_id, o.name AS community_name, o.country, n.category, n.item,
   n.quantity, n.unit, n.priority, n.needed_by::text AS needed_by, n.description, n.place_name, n.lat, n.lon,
   n.allocated_qty, n.delivered_qty, n.status, n.verified_at, u.name AS verified_by_name, n.created_at, n.version`;
-export const NEED_FROM = sql`aid_needs n JOIN organisations o ON o.id = n.community_org_id
+export const NEED_FROM = sql`aid_needs n ${joinOrganisation('o', sql`n.community_org_id`, { inner: true })}
   LEFT JOIN users u ON u.id = n.verified_by`;
 
 export function needOf(r: any): Need {

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { defineUseCase } from '../../core/module/use-case.ts';
 import { hasAnyRole, requireActor } from '../../core/policy/policy.ts';
 import { invalidField, uuid } from '../../core/validation/input.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import { actsFor, checkRead, checkWrite, isCentre, organisationPlace } from './access.ts';
 import { postOfferInput } from './input.ts';
 import { type Cluster, clusters } from './schema.ts';
@@ -35,7 +36,7 @@ export interface Offer {
 export const OFFER_COLUMNS = sql`f.id, f.kind, f.source, f.offerer_org_id, o.name AS offerer_name, f.category, f.item,
   f.unit, f.currency, f.total, f.allocated, f.remaining, f.available_from::text AS available_from, f.place_name,
   f.lat, f.lon, f.note, f.status, f.created_at, f.version`;
-export const OFFER_FROM = sql`aid_offers f LEFT JOIN organisations o ON o.id = f.offerer_org_id`;
+export const OFFER_FROM = sql`aid_offers f ${joinOrganisation('o', sql`f.offerer_org_id`)}`;
 
 export function offerOf(r: any): Offer {
   return {

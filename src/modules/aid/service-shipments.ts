@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { defineUseCase } from '../../core/module/use-case.ts';
 import { isStaff, requireActor } from '../../core/policy/policy.ts';
 import { invalidField, uuid } from '../../core/validation/input.ts';
+import { joinOrganisation } from '../directory/index.ts';
 import { actsFor, checkWrite, requireCentre, requireSignedIn } from './access.ts';
 import { deliveryInput, resolveInput, shipmentInput, transitionInput } from './input.ts';
 import { type ShipmentStatus, shipmentStatuses } from './schema.ts';
@@ -74,7 +75,7 @@ function deliveryOf(r: any): Delivery {
 
 async function loadShipment(db: Ctx['db'], id: string, forUpdate = false): Promise<Shipment> {
   const r = await db.execute(sql`SELECT s.*, c.name AS corridor_name, o.name AS destination_name
-    FROM aid_shipments s JOIN organisations o ON o.id = s.destination_org_id
+    FROM aid_shipments s ${joinOrganisation('o', sql`s.destination_org_id`, { inner: true })}
     LEFT JOIN aid_corridors c ON c.id = s.corridor_id WHERE s.id = ${id} ${forUpdate ? sql`FOR UPDATE OF s` : sql``}`);
   const s = r.rows[0] as any;
   if (!s) throw notFound('shipment');
@@ -355,7 +356,7 @@ export const listShipments = defineUseCase({
       c.name AS corridor_name, s.reference, s.created_at, s.version,
       (SELECT count(*) FROM aid_shipment_items i WHERE i.shipment_id = s.id) AS items,
       (SELECT coalesce(sum(quantity), 0) FROM aid_shipment_items i WHERE i.shipment_id = s.id) AS sent_qty
-    FROM aid_shipments s JOIN organisations o ON o.id = s.destination_org_id LEFT JOIN aid_corridors c ON c.id = s.corridor_id
+    FROM aid_shipments s ${joinOrganisation('o', sql`s.destination_org_id`, { inner: true })} LEFT JOIN aid_corridors c ON c.id = s.corridor_id
     WHERE ${sql.join(conds, sql` AND `)} ORDER BY s.created_at DESC, s.id LIMIT 200`);
     return r.rows.map((s: any) => ({
       id: s.id,
@@ -385,7 +386,7 @@ export const listFlaggedDeliveries = defineUseCase({
   input: z.object({}).strict(),
   async run({ ctx }): Promise<FlaggedDelivery[]> {
     const r = await ctx.db.execute(sql`SELECT d.*, o.name AS destination_name, s.reference
-    FROM aid_deliveries d JOIN aid_shipments s ON s.id = d.shipment_id JOIN organisations o ON o.id = s.destination_org_id
+    FROM aid_deliveries d JOIN aid_shipments s ON s.id = d.shipment_id ${joinOrganisation('o', sql`s.destination_org_id`, { inner: true })}
     WHERE d.flagged AND d.resolved_at IS NULL ORDER BY d.confirmed_at DESC LIMIT 200`);
     return r.rows.map((x: any) => ({
       ...deliveryOf(x),
