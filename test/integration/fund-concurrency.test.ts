@@ -88,6 +88,26 @@ describe('fund postings under concurrency', () => {
       );
       expect(results.filter((r) => r.statusCode === 201)).toHaveLength(20);
       expect(results.filter((r) => r.statusCode === 409)).toHaveLength(60);
+      // One request retried on both instances at once: each round posts once, and every answer
+      // is the first result (with no platform-wide lock, the key's lock alone orders them).
+      const ten = await fundedGrant(t.database.db, (await treasurerToken(t.database.db)).actor, 10 * 5_00);
+      for (let round = 0; round < 10; round++) {
+        const key = randomUUID();
+        const same = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 ? second : t).app.inject({
+              method: 'POST',
+              url: '/api/v1/fund/disbursements',
+              headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
+              payload: { communityOrgId: ten.community, amountMinor: 5_00, currency: 'EUR' },
+            }),
+          ),
+        );
+        expect(same.map((r) => `${r.statusCode} ${r.json().error?.code ?? ''}`.trim())).toEqual(
+          Array(10).fill('201'),
+        );
+        expect(new Set(same.map((r) => r.json().transactionId)).size).toBe(1);
+      }
       expect(await ledgerInvariants(t.database.db)).toEqual({ unbalanced: 0, crossed: 0 });
       expect((await verifyLedger(t.database.db)).ok).toBe(true);
       await otherPool.close();

@@ -168,11 +168,13 @@ async function postIn(
     },
     tx,
   );
-  const found = await tx.execute<{ id: string; seq: number; request_hash: string }>(sql`
-    SELECT t.id, t.seq, t.request_hash
-    FROM (SELECT pg_advisory_xact_lock(hashtextextended(${`fund:${p.idempotencyKey}`}, 0))) k
-    LEFT JOIN fund_transactions t ON t.idempotency_key = ${p.idempotencyKey}
-    WHERE t.id IS NOT NULL`);
+  // The key's lock and the read are two statements on purpose: a statement's snapshot is taken
+  // when it starts, so a read in the statement that waits for the lock could miss the posting its
+  // previous holder just committed under the same key (two instances retrying one request).
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`fund:${p.idempotencyKey}`}, 0))`);
+  const found = await tx.execute<{ id: string; seq: number; request_hash: string }>(
+    sql`SELECT id, seq, request_hash FROM fund_transactions WHERE idempotency_key = ${p.idempotencyKey}`,
+  );
   const replay = checkFound(found.rows[0], p.idempotencyKey, p.requestHash);
   if (replay) throw new Replay(replay);
 
