@@ -174,3 +174,4 @@ export const exportTables = {
   capacity: capacityTable,
 } as const;
 export type ExportName = keyof typeof exportTables;
+export const exportNames = ['needs', 'deliveries', 'capacity'] as const satisfies readonly ExportName[];

@@ -1,4 +1,5 @@
 import { defineModule } from '../../core/module/manifest.ts';
+import { aidExports } from './export-routes.ts';
 import { capacityTable, deliveriesTable, needsTable } from './exports.ts';
 import { needLinkKind } from './link-kind.ts';
 import { aidRoutes } from './routes.ts';
@@ -49,6 +50,7 @@ export const aidModule = defineModule({
   errors: aidErrors,
   roles: aidRoles,
   linkKinds: [needLinkKind],
+  exports: aidExports,
   auditEntities,
   useCases: [
     postNeed,
