@@ -18,9 +18,9 @@ export async function talksRoutes(app: FastifyInstance, services: AppServices): 
 }
 
 /**
- * First-run demo data of the Talks (called by src/seed.ts after the directory's demo network):
- * the Municipal Peace Talks series with the founding session of 1 April 2022 and an upcoming
- * session. Parts that add to the founding session (recommendations, actions for LRGs) take the
+ * First-run demo data of the Talks (the manifest's demo seed step, after the directory's demo
+ * network): the Municipal Peace Talks series with the founding session of 1 April 2022 and an
+ * upcoming session. Parts that add to the founding session (recommendations, actions for LRGs) take the
  * ids it returns: add a line below, e.g. `await seedFoundingActions(ctx, founding);`.
  */
 export async function seedTalksDemo(ctx: Ctx): Promise<FoundingSession> {

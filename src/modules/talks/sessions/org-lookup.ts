@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../core/db/tx.ts';
 import { type Locale, pick } from '../../../core/i18n/i18n.ts';
-import { organisationRefs } from '../../directory/index.ts';
+import { existingOrganisationIds, organisationRefs, personExists } from '../../directory/index.ts';
+
+const isUuid = (q: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(q);
 
 /**
  * Forms name an organisation the way people do ("PAX", "The Hague", or its id) rather than with a
@@ -12,11 +14,9 @@ export async function lookUpOrganisation(
   text: string,
 ): Promise<{ id: string } | { error: 'unknown_organisation' | 'ambiguous_organisation' }> {
   const q = text.trim();
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(q)) {
-    const r = await db.execute<{ id: string }>(
-      sql`SELECT id FROM organisations WHERE id = ${q} AND archived_at IS NULL`,
-    );
-    return r.rows[0] ?? { error: 'unknown_organisation' };
+  if (isUuid(q)) {
+    const id = q.toLowerCase();
+    return (await existingOrganisationIds(db, [id])).has(id) ? { id } : { error: 'unknown_organisation' };
   }
   const r = await db.execute<{ id: string }>(sql`
     SELECT id FROM organisations
@@ -34,10 +34,12 @@ export async function lookUpPerson(
   text: string,
 ): Promise<{ id: string } | { error: 'unknown_person' | 'ambiguous_person' }> {
   const q = text.trim();
-  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(q);
+  if (isUuid(q)) {
+    const id = q.toLowerCase();
+    return (await personExists(db, id)) ? { id } : { error: 'unknown_person' };
+  }
   const r = await db.execute<{ id: string }>(sql`
-    SELECT id FROM people WHERE archived_at IS NULL
-      AND ${byId ? sql`id = ${q}` : sql`lower(name) = lower(${q})`} LIMIT 2`);
+    SELECT id FROM people WHERE archived_at IS NULL AND lower(name) = lower(${q}) LIMIT 2`);
   if (r.rows.length === 0) return { error: 'unknown_person' };
   if (r.rows.length > 1) return { error: 'ambiguous_person' };
   return r.rows[0];
