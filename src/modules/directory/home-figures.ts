@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import type { ResponseCache } from '../../core/cache/response-cache.ts';
 import type { Database } from '../../core/db/pool.ts';
+import { activeMembershipRow, activeMembershipSql } from './read-api.ts';
 
 /** The network in numbers, for the home page. */
 export interface NetworkFigures {
@@ -27,26 +29,21 @@ export async function networkFigures(
   const generation = cache.generation;
   let value: NetworkFigures | null = null;
   try {
+    // Two connections of the pool at once: the two aggregates run side by side.
     const [kinds, totals] = await Promise.all([
-      database.pool.query<{ kind: string; total: number; members: number }>(
-        `SELECT o.kind, count(*)::int AS total,
-                count(*) FILTER (WHERE EXISTS (
-                  SELECT 1 FROM memberships m
-                   WHERE m.member_id = o.id AND m.status = 'active'
-                     AND (m.until IS NULL OR m.until >= current_date)))::int AS members
-           FROM organisations o
-          WHERE o.archived_at IS NULL
-          GROUP BY o.kind
-          ORDER BY members DESC, total DESC, o.kind`,
-      ),
-      database.pool.query<{ memberships: number; members: number; countries: number }>(
-        `SELECT count(*)::int AS memberships,
-                count(DISTINCT m.member_id)::int AS members,
-                count(DISTINCT o.country)::int AS countries
-           FROM memberships m JOIN organisations o ON o.id = m.member_id
-          WHERE m.status = 'active' AND (m.until IS NULL OR m.until >= current_date)
-            AND o.archived_at IS NULL`,
-      ),
+      database.db.execute<{ kind: string; total: number; members: number }>(sql`
+        SELECT o.kind, count(*)::int AS total,
+               count(*) FILTER (WHERE ${activeMembershipSql(sql`o.id`)})::int AS members
+          FROM organisations o
+         WHERE o.archived_at IS NULL
+         GROUP BY o.kind
+         ORDER BY members DESC, total DESC, o.kind`),
+      database.db.execute<{ memberships: number; members: number; countries: number }>(sql`
+        SELECT count(*)::int AS memberships,
+               count(DISTINCT m.member_id)::int AS members,
+               count(DISTINCT o.country)::int AS countries
+          FROM memberships m JOIN organisations o ON o.id = m.member_id
+         WHERE ${activeMembershipRow('m')} AND o.archived_at IS NULL`),
     ]);
     const t = totals.rows[0];
     value = {

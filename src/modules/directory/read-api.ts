@@ -29,8 +29,16 @@ const refColumns = sql`o.id, o.kind, o.name, o.names, o.country, o.lat, o.lon, (
  */
 export function activeMembershipSql(member: SQL, group?: SQL): SQL {
   return sql`EXISTS (SELECT 1 FROM memberships m_active WHERE m_active.member_id = ${member}
-    ${group ? sql`AND m_active.group_id = ${group}` : sql``}
-    AND m_active.status = 'active' AND (m_active.until IS NULL OR m_active.until >= current_date))`;
+    ${group ? sql`AND m_active.group_id = ${group}` : sql``} AND ${activeMembershipRow('m_active')})`;
+}
+
+/**
+ * The same definition on a row `alias` of `memberships` that the caller's query already reads
+ * (counting a Section's members, the map, the home figures). For the directory's own queries.
+ */
+export function activeMembershipRow(alias: string): SQL {
+  const m = sql.identifier(alias);
+  return sql`(${m}.status = 'active' AND (${m}.until IS NULL OR ${m}.until >= current_date))`;
 }
 
 /** `LEFT JOIN` of the organisation `alias` on an id expression of the caller's query. */

@@ -11,6 +11,7 @@ import {
   requireScope,
   scopedOrgIds,
 } from '../../core/policy/policy.ts';
+import { activeMembershipRow } from './read-api.ts';
 
 /**
  * Who may do what in the directory. Every use case calls one of these before it reads or
@@ -53,8 +54,8 @@ export async function canManageOrganisation(
   if (sections.length === 0) return false;
   if (sections.includes(orgId)) return true;
   const r = await db.execute(sql`
-    SELECT 1 FROM memberships WHERE member_id = ${orgId} AND status = 'active'
-      AND group_id = ANY(${sqlUuids(sections)}) LIMIT 1`);
+    SELECT 1 FROM memberships m WHERE m.member_id = ${orgId} AND ${activeMembershipRow('m')}
+      AND m.group_id = ANY(${sqlUuids(sections)}) LIMIT 1`);
   return r.rows.length > 0;
 }
 

@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { defineUseCase } from '../../core/module/use-case.ts';
 import { isStaff } from '../../core/policy/policy.ts';
 import { invalidField, uuid } from '../../core/validation/input.ts';
+import { activeMembershipRow, activeMembershipSql } from './read-api.ts';
 import { organisationKinds } from './schema.ts';
 import {
   canManageOrganisation,
@@ -63,9 +64,7 @@ export const listOrganisations = defineUseCase({
     if (!(f.includeArchived && mayIncludeArchived(ctx.actor))) where.push(sql`o.archived_at IS NULL`);
     if (f.kind) where.push(sql`o.kind = ${f.kind}`);
     if (f.country) where.push(sql`o.country = ${f.country}`);
-    if (f.section)
-      where.push(sql`EXISTS (SELECT 1 FROM memberships m WHERE m.member_id = o.id AND m.group_id = ${f.section}
-      AND m.status = 'active')`);
+    if (f.section) where.push(activeMembershipSql(sql`o.id`, sql`${f.section}::uuid`));
     if (f.q) {
       const cond = searchCondition(f.q);
       if (cond) where.push(cond);
@@ -304,7 +303,7 @@ export const getOrganisation = defineUseCase({
         : { rows: [] as OrganisationSummary[] };
       const counts = await tx.execute<{ children: number; members: number }>(sql`SELECT
         (SELECT count(*)::int FROM organisations WHERE parent_id = ${id} AND archived_at IS NULL) AS children,
-        (SELECT count(*)::int FROM memberships WHERE group_id = ${id} AND status = 'active') AS members`);
+        (SELECT count(*)::int FROM memberships m WHERE m.group_id = ${id} AND ${activeMembershipRow('m')}) AS members`);
       const memberships = await membershipsOf(ctx, tx, id);
       const people = await peopleOfOrganisation(uc, tx, id);
       const manage = await canManageOrganisation(tx, ctx.actor, id);
@@ -338,7 +337,7 @@ export const listSections = defineUseCase({
   run: async ({ ctx }): Promise<(OrganisationSummary & { memberCount: number })[]> => {
     const r = await ctx.db.execute<OrganisationSummary & { memberCount: number }>(sql`
     SELECT ${summaryColumns},
-      (SELECT count(*)::int FROM memberships m WHERE m.group_id = o.id AND m.status = 'active') AS "memberCount"
+      (SELECT count(*)::int FROM memberships m WHERE m.group_id = o.id AND ${activeMembershipRow('m')}) AS "memberCount"
     FROM organisations o WHERE o.kind IN ('section', 'network') AND o.archived_at IS NULL
     ORDER BY o.kind DESC, o.name, o.id`);
     return r.rows;

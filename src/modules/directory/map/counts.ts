@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Ctx } from '../../../core/context.ts';
 import { AppError } from '../../../core/errors.ts';
 import { pick } from '../../../core/i18n/i18n.ts';
+import { activeMembershipRow } from '../read-api.ts';
 
 export interface SectionOption {
   id: string;
@@ -63,7 +64,7 @@ export async function mapData(ctx: Ctx, sectionId?: string): Promise<MapData> {
     FROM memberships ms
     JOIN organisations g ON g.id = ms.group_id
     JOIN organisations m ON m.id = ms.member_id
-    WHERE ${groupFilter} AND ms.status = 'active' AND (ms.until IS NULL OR ms.until >= ${ctx.now.toISOString().slice(0, 10)}::date)
+    WHERE ${groupFilter} AND ${activeMembershipRow('ms')}
       AND m.archived_at IS NULL AND g.archived_at IS NULL`;
   const counts = await ctx.db.execute<{ country: string | null; count: number }>(sql`
     SELECT country, count(*)::int8 AS count FROM (${members}) mm GROUP BY country ORDER BY count DESC, country`);
