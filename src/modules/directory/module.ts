@@ -63,6 +63,25 @@ export const directoryModule = defineModule({
   ],
   commands: registerDirectoryCommands,
   home: [directoryHome],
+  // `{format}` in a path is one of its formats (the routes are in api.ts). Both answer anyone: a
+  // reader signed out gets public records only (people's contacts only where public).
+  exports: [
+    {
+      name: 'organisations',
+      path: '/api/v1/directory/organisations.{format}',
+      formats: ['csv', 'json'],
+      description:
+        'Every organisation of the directory (cities, regions, associations, Sections, networks, partners), with the filters of the list',
+      access: 'public',
+    },
+    {
+      name: 'people',
+      path: '/api/v1/directory/people.{format}',
+      formats: ['csv', 'json'],
+      description: 'People with their current roles, and the contact details the reader may see',
+      access: 'public',
+    },
+  ],
   useCases: [
     uc.listOrganisations,
     uc.getOrganisation,
