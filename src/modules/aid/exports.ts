@@ -16,7 +16,7 @@ import { NEED_COLUMNS, NEED_FROM, needOf } from './service-needs.ts';
  */
 
 type Value = string | number | boolean | null;
-export interface Column<R> {
+interface Column<R> {
   header: string;
   hxl: string;
   value: (r: R) => Value;

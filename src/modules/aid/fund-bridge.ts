@@ -7,7 +7,7 @@ import { commitGrant, disburseGrant } from '../fund/index.ts';
  * transaction, and the fund posts inside it, so a refusal (`insufficient_funds`) leaves no
  * allocation behind. Idempotency keys are derived from the allocation: a retry posts nothing more.
  */
-export interface GrantInput {
+interface GrantInput {
   communityOrgId: string;
   amountMinor: number;
   currency: string;

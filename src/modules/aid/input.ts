@@ -57,7 +57,6 @@ export const postOfferInput = z
     note: optionalText(2000),
   })
   .strict();
-export type PostOfferInput = z.input<typeof postOfferInput>;
 
 export const allocateInput = z
   .object({
@@ -67,7 +66,6 @@ export const allocateInput = z
     amountMinor: quantity.nullish().describe('Money offers: the amount given for it, in minor units'),
   })
   .strict();
-export type AllocateInput = z.input<typeof allocateInput>;
 
 export const shipmentInput = z
   .object({
@@ -80,9 +78,8 @@ export const shipmentInput = z
       .max(200),
   })
   .strict();
-export type ShipmentInput = z.input<typeof shipmentInput>;
 
-export const shipmentTransitions = ['dispatch', 'return', 'cancel'] as const;
+const shipmentTransitions = ['dispatch', 'return', 'cancel'] as const;
 export const transitionInput = z
   .object({ action: z.enum(shipmentTransitions), version: z.coerce.number().int().positive() })
   .strict();
@@ -100,7 +97,6 @@ export const deliveryInput = z
     note: optionalText(2000),
   })
   .strict();
-export type DeliveryInput = z.input<typeof deliveryInput>;
 
 export const resolveInput = z.object({ note: optionalText(2000) }).strict();
 
@@ -117,7 +113,6 @@ export const corridorInput = z
     note: optionalText(2000),
   })
   .strict();
-export type CorridorInput = z.input<typeof corridorInput>;
 
 export const corridorStatusInput = z
   .object({
@@ -151,7 +146,6 @@ export const capacityInput = z
     z.ZodDefault<typeof count>
   >)
   .strict();
-export type CapacityInput = z.input<typeof capacityInput>;
 
 /**
  * Keys a capacity payload may carry. Anything else is refused as possible personal data: the

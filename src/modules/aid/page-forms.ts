@@ -10,7 +10,7 @@ import type { Errors, Values } from './views/ui.tsx';
 
 /** What the aid centre's HTML forms share: route schemas, form fields, errors shown on the form. */
 
-export type Body = Record<string, unknown>;
+type Body = Record<string, unknown>;
 
 // Pages take any form fields and read them leniently; the use cases check them.
 const fields = z.record(z.string(), z.unknown());

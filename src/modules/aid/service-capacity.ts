@@ -9,7 +9,7 @@ import { checkRead, checkWrite, organisationPlace, requireCentreOrMember } from 
 import { capacityFields, capacityInput, capacityKeys } from './input.ts';
 
 export const capacityGroups = ['children', 'women', 'young', 'elderly', 'total'] as const;
-export type CapacityGroup = (typeof capacityGroups)[number];
+type CapacityGroup = (typeof capacityGroups)[number];
 
 export interface CapacityReport {
   id: string;

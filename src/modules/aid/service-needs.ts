@@ -6,15 +6,7 @@ import { defineUseCase } from '../../core/module/use-case.ts';
 import { requireActor } from '../../core/policy/policy.ts';
 import { invalidField, uuid } from '../../core/validation/input.ts';
 import { joinOrganisation } from '../directory/index.ts';
-import {
-  actsFor,
-  checkRead,
-  checkWrite,
-  isCentre,
-  organisationPlace,
-  requireCentre,
-  requireCentreOrMember,
-} from './access.ts';
+import { checkRead, checkWrite, organisationPlace, requireCentre, requireCentreOrMember } from './access.ts';
 import { postNeedInput, verifyNeedInput } from './input.ts';
 import { type Cluster, clusters, type NeedStatus, needStatuses, type Priority } from './schema.ts';
 
@@ -145,7 +137,7 @@ export const verifyNeed = defineUseCase({
   },
 });
 
-export const needFilters = z
+const needFilters = z
   .object({
     status: z.enum([...needStatuses, 'active']).optional(),
     category: z.enum(clusters).optional(),
@@ -154,7 +146,6 @@ export const needFilters = z
     limit: z.coerce.number().int().min(1).max(500).optional(),
   })
   .strict();
-export type NeedFilters = z.input<typeof needFilters>;
 
 /** Newest first, keyset-paginated on (created_at, id). `active` = not yet delivered. */
 export const listNeeds = defineUseCase({
@@ -187,7 +178,3 @@ export const listNeeds = defineUseCase({
     return { items, nextCursor };
   },
 });
-
-/** May the actor post needs for, or confirm deliveries to, this community? */
-export const canActForCommunity = (ctx: Ctx, orgId: string) =>
-  isCentre(ctx.actor) || actsFor(ctx.actor, orgId);

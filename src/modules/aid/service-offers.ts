@@ -33,10 +33,10 @@ export interface Offer {
   version: number;
 }
 
-export const OFFER_COLUMNS = sql`f.id, f.kind, f.source, f.offerer_org_id, o.name AS offerer_name, f.category, f.item,
+const OFFER_COLUMNS = sql`f.id, f.kind, f.source, f.offerer_org_id, o.name AS offerer_name, f.category, f.item,
   f.unit, f.currency, f.total, f.allocated, f.remaining, f.available_from::text AS available_from, f.place_name,
   f.lat, f.lon, f.note, f.status, f.created_at, f.version`;
-export const OFFER_FROM = sql`aid_offers f ${joinOrganisation('o', sql`f.offerer_org_id`)}`;
+const OFFER_FROM = sql`aid_offers f ${joinOrganisation('o', sql`f.offerer_org_id`)}`;
 
 export function offerOf(r: any): Offer {
   return {
@@ -111,7 +111,7 @@ export const postOffer = defineUseCase({
   },
 });
 
-export async function loadOffer(db: Ctx['db'], id: string): Promise<Offer> {
+async function loadOffer(db: Ctx['db'], id: string): Promise<Offer> {
   const r = await db.execute(sql`SELECT ${OFFER_COLUMNS} FROM ${OFFER_FROM} WHERE f.id = ${id}`);
   if (!r.rows[0]) throw notFound('offer');
   return offerOf(r.rows[0]);
@@ -156,7 +156,7 @@ export const withdrawOffer = defineUseCase({
   },
 });
 
-export const offerFilters = z
+const offerFilters = z
   .object({
     kind: z.enum(['goods', 'money']).optional(),
     category: z.enum(clusters).optional(),

@@ -331,7 +331,7 @@ export interface ShipmentSummary {
   version: number;
 }
 
-export const shipmentFilters = z
+const shipmentFilters = z
   .object({
     status: z.enum(shipmentStatuses).optional(),
     destinationOrgId: uuid.optional(),
