@@ -8,7 +8,10 @@ export {
   joinPerson,
   listSections,
   type OrganisationRef,
+  type OrganisationSearch,
   organisationRef,
   organisationRefs,
   personExists,
+  personIdsByName,
+  searchOrganisationRefs,
 } from './read-api.ts';

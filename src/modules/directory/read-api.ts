@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { sqlTexts } from '../../core/db/sql-arrays.ts';
 import type { DbOrTx } from '../../core/db/tx.ts';
 import type { I18nText } from '../../core/validation/input.ts';
 import type { OrganisationKind } from './schema.ts';
@@ -98,6 +99,62 @@ export async function activeMemberIds(db: DbOrTx, groupId: string): Promise<stri
     sql`SELECT o.id FROM organisations o WHERE ${activeMembershipSql(sql`o.id`, sql`${groupId}::uuid`)}`,
   );
   return r.rows.map((x) => x.id);
+}
+
+export interface OrganisationSearch {
+  kinds?: readonly OrganisationKind[];
+  /** ISO 3166-1 alpha-2 codes. */
+  countries?: readonly string[];
+  /**
+   * Only organisations one of whose names (any language, the acronym) is `q`, ignoring case: for a
+   * form where people name one organisation ("PAX", "The Hague"). Otherwise close spellings match.
+   */
+  exact?: boolean;
+  /** 20 unless given, at most 100. */
+  limit?: number;
+}
+
+/**
+ * Organisations (not archived) for pickers: those whose names contain `q` or spell it closely
+ * (trigrams on every name, unaccented), the exact name first, then larger places. An empty `q`
+ * lists the largest places of the kinds and countries asked for.
+ */
+export async function searchOrganisationRefs(
+  db: DbOrTx,
+  q: string,
+  opts: OrganisationSearch = {},
+): Promise<OrganisationRef[]> {
+  const text = q.trim().slice(0, 200);
+  const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 20) || 20, 1), 100);
+  const where: SQL[] = [sql`o.archived_at IS NULL`];
+  if (opts.kinds?.length) where.push(sql`o.kind = ANY(${sqlTexts(opts.kinds)})`);
+  if (opts.countries?.length) where.push(sql`o.country = ANY(${sqlTexts(opts.countries)})`);
+  const needle = sql`lower(f_unaccent(${text}))`;
+  let rank = sql``;
+  if (text && opts.exact) {
+    where.push(sql`(lower(o.name) = lower(${text}) OR lower(o.acronym) = lower(${text})
+      OR EXISTS (SELECT 1 FROM jsonb_each_text(o.names) n WHERE lower(n.value) = lower(${text})))`);
+  } else if (text) {
+    const like = text.replace(/[%_\\]/g, '\\$&');
+    where.push(
+      sql`(o.search_text LIKE '%' || lower(f_unaccent(${like})) || '%' OR ${needle} <% o.search_text)`,
+    );
+    rank = sql`(lower(f_unaccent(o.name)) = ${needle}) DESC, word_similarity(${needle}, o.search_text) DESC,`;
+  }
+  const r = await db.execute<OrganisationRef>(sql`
+    SELECT ${refColumns} FROM organisations o WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY ${rank} o.population DESC NULLS LAST, o.name, o.id LIMIT ${limit}`);
+  return r.rows;
+}
+
+/** People (not archived) named exactly `name`, ignoring case: for a form naming one person. */
+export async function personIdsByName(db: DbOrTx, name: string, limit = 2): Promise<string[]> {
+  const text = name.trim();
+  if (!text) return [];
+  const r = await db.execute<{ id: string }>(sql`
+    SELECT id FROM people WHERE archived_at IS NULL AND lower(name) = lower(${text})
+    ORDER BY id LIMIT ${Math.min(Math.max(limit, 1), 100)}`);
+  return r.rows.map((p) => p.id);
 }
 
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
