@@ -1,12 +1,10 @@
 import type { TestApp } from '../../../test/support/app.ts';
-import { loginAs } from '../../../test/support/auth.ts';
-import { createOrganisation } from '../directory/service.ts';
+import { makeOrganisation } from '../../../test/support/factories.ts';
 
 /** Organisations for aid tests: a few Ukrainian and Polish cities with their public coordinates. */
 export async function aidPlaces(t: TestApp) {
-  const ctx = t.ctx((await loginAs(t, { role: 'admin' })).actor);
   const org = async (name: string, lat: number, lon: number, country: string) =>
-    (await createOrganisation(ctx, { kind: 'city', names: { en: name }, country, lat, lon })).id;
+    (await makeOrganisation(t.database.db, { kind: 'city', name, country, lat, lon })).id;
   return {
     kharkiv: await org('Kharkiv', 49.99, 36.23, 'UA'),
     lviv: await org('Lviv', 49.84, 24.03, 'UA'),
