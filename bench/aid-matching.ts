@@ -129,12 +129,12 @@ async function measureUseCase(): Promise<{
       )
     ).rows.map((r) => r.id);
     const ctx = { db, actor: null, locale: 'en' as const, now: new Date(), requestId: 'bench' };
-    for (const id of needs.slice(0, 20)) await proposeOffers(ctx, id); // warm the caches
+    for (const id of needs.slice(0, 20)) await proposeOffers(ctx, { id }); // warm the caches
     const times: number[] = [];
     let proposals = 0;
     for (const id of needs) {
       const t0 = performance.now();
-      proposals += (await proposeOffers(ctx, id, { limit: 10 })).length;
+      proposals += (await proposeOffers(ctx, { id, limit: 10 })).length;
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);

@@ -304,12 +304,12 @@ async function measureCsv(
     const preview = await previewBulkUpdate(ctx(), { filename: 'bench.csv', content: csv });
     const previewMs = performance.now() - t0;
     t0 = performance.now();
-    const applied = await applyBulkUpdate(ctx(), preview.id);
+    const applied = await applyBulkUpdate(ctx(), { id: preview.id });
     const applyMs = performance.now() - t0;
     // The same file again, uploaded anew: every row is recorded already.
     t0 = performance.now();
     const again = await previewBulkUpdate(ctx(), { filename: 'bench.csv', content: csv });
-    const second = await applyBulkUpdate(ctx(), again.id);
+    const second = await applyBulkUpdate(ctx(), { id: again.id });
     const againMs = performance.now() - t0;
     if (second.changes.length !== 0) throw new Error('the second application changed something');
     return {
