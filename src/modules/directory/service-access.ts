@@ -4,7 +4,6 @@ import { sqlTexts, sqlUuids } from '../../core/db/sql-arrays.ts';
 import type { DbOrTx } from '../../core/db/tx.ts';
 import { AppError } from '../../core/errors.ts';
 import {
-  hasAnyRole,
   isStaff,
   readableLevels,
   requireActor,
@@ -72,13 +71,6 @@ export function requireManageGroup(ctx: Ctx, groupId: string): Actor {
   throw new AppError('forbidden');
 }
 
-/** Staff only: creating anywhere, archiving, changing any record. */
-export function requireStaff(ctx: Ctx): Actor {
-  const actor = checkWrite(ctx);
-  if (!isStaff(actor)) throw new AppError('forbidden');
-  return actor;
-}
-
 /** A person is managed through the organisations where they hold a current role. */
 export async function canManagePerson(db: DbOrTx, ctx: Ctx, personId: string): Promise<boolean> {
   const actor = ctx.actor;
@@ -119,7 +111,3 @@ export function contactVisibleSql(ctx: Ctx, c = sql.raw('c')): SQL {
       AND (vr.since IS NULL OR vr.since <= ${today(ctx)}::date)
       AND (vr.until IS NULL OR vr.until >= ${today(ctx)}::date))))`;
 }
-
-/** Can this actor possibly see restricted contacts? (Saves a query for the public.) */
-export const maySeeRestricted = (actor: Actor | null) =>
-  isStaff(actor) || (hasAnyRole(actor, ['member']) && memberOrgs(actor).length > 0);

@@ -82,7 +82,6 @@ export const updateOrganisationInput = z
     updatedAt: z.iso.datetime({ offset: true, message: 'invalid_date' }),
   })
   .strict();
-export type UpdateOrganisationInput = z.input<typeof updateOrganisationInput>;
 
 export const membershipInput = z
   .object({
