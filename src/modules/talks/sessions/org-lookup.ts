@@ -1,7 +1,12 @@
-import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../core/db/tx.ts';
 import { type Locale, pick } from '../../../core/i18n/i18n.ts';
-import { existingOrganisationIds, organisationRefs, personExists } from '../../directory/index.ts';
+import {
+  existingOrganisationIds,
+  organisationRefs,
+  personExists,
+  personIdsByName,
+  searchOrganisationRefs,
+} from '../../directory/index.ts';
 
 const isUuid = (q: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(q);
 
@@ -18,14 +23,12 @@ export async function lookUpOrganisation(
     const id = q.toLowerCase();
     return (await existingOrganisationIds(db, [id])).has(id) ? { id } : { error: 'unknown_organisation' };
   }
-  const r = await db.execute<{ id: string }>(sql`
-    SELECT id FROM organisations
-    WHERE archived_at IS NULL AND (lower(name) = lower(${q}) OR lower(acronym) = lower(${q})
-      OR EXISTS (SELECT 1 FROM jsonb_each_text(names) n WHERE lower(n.value) = lower(${q})))
-    LIMIT 2`);
-  if (r.rows.length === 0) return { error: 'unknown_organisation' };
-  if (r.rows.length > 1) return { error: 'ambiguous_organisation' };
-  return r.rows[0];
+  // An empty search would list the largest places: no text names no organisation.
+  if (!q) return { error: 'unknown_organisation' };
+  const found = await searchOrganisationRefs(db, q, { exact: true, limit: 2 });
+  if (found.length === 0) return { error: 'unknown_organisation' };
+  if (found.length > 1) return { error: 'ambiguous_organisation' };
+  return { id: found[0].id };
 }
 
 /** A person named in a form (exact name, any case, or id), among people not archived. */
@@ -38,11 +41,10 @@ export async function lookUpPerson(
     const id = q.toLowerCase();
     return (await personExists(db, id)) ? { id } : { error: 'unknown_person' };
   }
-  const r = await db.execute<{ id: string }>(sql`
-    SELECT id FROM people WHERE archived_at IS NULL AND lower(name) = lower(${q}) LIMIT 2`);
-  if (r.rows.length === 0) return { error: 'unknown_person' };
-  if (r.rows.length > 1) return { error: 'ambiguous_person' };
-  return r.rows[0];
+  const found = await personIdsByName(db, q, 2);
+  if (found.length === 0) return { error: 'unknown_person' };
+  if (found.length > 1) return { error: 'ambiguous_person' };
+  return { id: found[0] };
 }
 
 /** Names of organisations in the reader's language, by their default name (for a form's choices). */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { audit } from '../../../core/audit/audit.ts';
 import type { Ctx } from '../../../core/context.ts';
 import { inTransaction, type Tx } from '../../../core/db/tx.ts';
+import { type OrganisationSearch, searchOrganisationRefs } from '../../directory/index.ts';
 import { jsonb, textArray } from './rows.ts';
 import { FOUNDING_CONTRIBUTIONS, FOUNDING_SESSION, PARTNERS, type PartnerKey, SERIES } from './seed-data.ts';
 import { localToInstant } from './time.ts';
@@ -20,28 +21,19 @@ export interface FoundingSession {
   sessionId: string;
   /** The upcoming session in The Hague (copied from the founding one). */
   upcomingSessionId: string;
-  /** Directory ids: the four partners by key, and UCLG, The Hague, VNG, AUC when the directory has them. */
-  organisations: Record<PartnerKey, string> & Partial<Record<'UCLG' | 'The Hague' | 'VNG' | 'AUC', string>>;
+  /** Directory ids of the four partners by key, and of UCLG, The Hague, VNG, AUC, as the directory has them. */
+  organisations: Partial<Record<PartnerKey | 'UCLG' | 'The Hague' | 'VNG' | 'AUC', string>>;
 }
 
-async function findOrg(tx: Tx, where: ReturnType<typeof sql>): Promise<string | undefined> {
-  const r = await tx.execute<{ id: string }>(
-    sql`SELECT id FROM organisations WHERE archived_at IS NULL AND ${where} ORDER BY created_at LIMIT 1`,
-  );
-  return r.rows[0]?.id;
-}
+/**
+ * The first organisation (not archived) of the directory with this exact name or acronym. The
+ * directory's seeds hold the partners, UCLG, The Hague, VNG and AUC; one the directory lacks is
+ * left out of the sessions.
+ */
+type Kind = NonNullable<OrganisationSearch['kinds']>[number];
 
-async function partnerId(tx: Tx, p: (typeof PARTNERS)[number], now: string): Promise<string> {
-  const found = p.acronym
-    ? await findOrg(tx, sql`lower(acronym) = lower(${p.acronym})`)
-    : await findOrg(tx, sql`lower(name) = lower(${p.name})`);
-  if (found) return found;
-  const r = await tx.execute<{ id: string }>(sql`
-    INSERT INTO organisations (kind, names, name, acronym, country, description, created_at, updated_at)
-    VALUES ('partner', ${jsonb({ en: p.name })}, ${p.name}, ${p.acronym}, ${p.country},
-      ${jsonb({ en: 'Peacebuilding partner of the UCLG Municipal Peace Talks.' })}, ${now}, ${now})
-    RETURNING id`);
-  return r.rows[0].id;
+async function findOrg(tx: Tx, text: string, kind?: Kind): Promise<string | undefined> {
+  return (await searchOrganisationRefs(tx, text, { exact: true, kinds: kind ? [kind] : undefined }))[0]?.id;
 }
 
 /** Eight weeks ahead, on a Tuesday at 10:00 in The Hague: always upcoming in a fresh demo. */
@@ -54,12 +46,15 @@ function upcomingStart(now: Date): string {
 export async function seedFoundingSession(ctx: Ctx): Promise<FoundingSession> {
   return inTransaction(ctx.db, async (tx) => {
     const now = ctx.now.toISOString();
-    const orgs = {} as FoundingSession['organisations'];
-    for (const p of PARTNERS) orgs[p.key] = await partnerId(tx, p, now);
-    const uclg = await findOrg(tx, sql`kind = 'network' AND name = 'United Cities and Local Governments'`);
-    const hague = await findOrg(tx, sql`kind = 'city' AND name = 'The Hague'`);
-    const vng = await findOrg(tx, sql`kind = 'lg_association' AND acronym = 'VNG'`);
-    const auc = await findOrg(tx, sql`kind = 'lg_association' AND acronym = 'AUC'`);
+    const orgs: FoundingSession['organisations'] = {};
+    for (const p of PARTNERS) {
+      const id = await findOrg(tx, p.acronym ?? p.name);
+      if (id) orgs[p.key] = id;
+    }
+    const uclg = await findOrg(tx, 'United Cities and Local Governments', 'network');
+    const hague = await findOrg(tx, 'The Hague', 'city');
+    const vng = await findOrg(tx, 'VNG', 'lg_association');
+    const auc = await findOrg(tx, 'AUC', 'lg_association');
     if (uclg) orgs.UCLG = uclg;
     if (hague) orgs['The Hague'] = hague;
     if (vng) orgs.VNG = vng;
@@ -92,7 +87,7 @@ export async function seedFoundingSession(ctx: Ctx): Promise<FoundingSession> {
       ).rows[0].id;
       const participants: [string | undefined, string, number][] = [
         [uclg, 'host', 0],
-        ...PARTNERS.map((p, i): [string, string, number] => [orgs[p.key], 'partner', i]),
+        ...PARTNERS.map((p, i): [string | undefined, string, number] => [orgs[p.key], 'partner', i]),
         [auc, 'member', 0],
       ];
       for (const [orgId, role, position] of participants)
