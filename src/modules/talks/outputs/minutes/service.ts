@@ -3,15 +3,14 @@ import { z } from 'zod';
 import type { Ctx } from '../../../../core/context.ts';
 import type { DbOrTx } from '../../../../core/db/tx.ts';
 import { AppError } from '../../../../core/errors.ts';
-import { locales } from '../../../../core/i18n/i18n.ts';
 import { defineUseCase, type UseCaseRun } from '../../../../core/module/use-case.ts';
 import { isStaff } from '../../../../core/policy/policy.ts';
 import { type I18nText, uuid } from '../../../../core/validation/input.ts';
 import type { MinutesStatus } from '../../schema.ts';
 import { checkRead, checkWrite, requireStaff } from '../../sessions/access.ts';
-import { requiredI18n } from '../../sessions/input.ts';
 import { sessionVisibility } from '../../sessions/visibility.ts';
 import { applyProposal } from './diff.ts';
+import { commentInput, resolveInput, saveInput, statusInput } from './input.ts';
 
 /**
  * Minutes of a session: the secretariat writes a draft, puts it up for review, participants
@@ -166,15 +165,6 @@ export const minutesVersionPair = defineUseCase({
   },
 });
 
-export const saveInput = z
-  .object({
-    sessionId: uuid,
-    body: requiredI18n(200_000),
-    note: z.string().trim().max(500, { message: 'too_long' }).nullish(),
-    baseVersion: z.coerce.number().int().min(0),
-  })
-  .strict();
-
 /**
  * A new version of the minutes (staff). `baseVersion` is the version the editor started from: if
  * someone saved meanwhile, `conflict` (nothing is overwritten). Saving published minutes starts an
@@ -238,13 +228,6 @@ const transitions: Record<MinutesStatus, MinutesStatus[]> = {
   published: [],
 };
 
-export const statusInput = z
-  .object({
-    sessionId: uuid,
-    status: z.enum(['draft', 'review', 'published'], { message: 'invalid_status' }),
-  })
-  .strict();
-
 /** draft → review → published (or back to draft from review); staff only. */
 export const setMinutesStatus = defineUseCase({
   name: 'talks.setMinutesStatus',
@@ -299,19 +282,6 @@ async function commentsOf(ctx: Ctx, sessionId: string): Promise<MinutesComment[]
   return r.rows;
 }
 
-export const commentInput = z
-  .object({
-    sessionId: uuid,
-    body: z.string().trim().min(1, { message: 'required' }).max(5000, { message: 'too_long' }),
-    proposedText: z
-      .string()
-      .max(200_000, { message: 'too_long' })
-      .nullish()
-      .transform((s) => (s?.trim() ? s.replace(/\r\n/g, '\n') : null)),
-    locale: z.enum(locales, { message: 'invalid_language' }).default('en'),
-  })
-  .strict();
-
 /** A participant's comment on the version under review, optionally with the text they propose instead. */
 export const addMinutesComment = defineUseCase({
   name: 'talks.addMinutesComment',
@@ -341,14 +311,6 @@ export const addMinutesComment = defineUseCase({
     return (await commentsOf(ctx, f.sessionId)).find((c) => c.id === id)!;
   },
 });
-
-export const resolveInput = z
-  .object({
-    sessionId: uuid,
-    commentId: uuid,
-    decision: z.enum(['accept', 'decline'], { message: 'invalid' }),
-  })
-  .strict();
 
 /**
  * The secretariat accepts or declines a comment. Accepting a proposed text makes a new version:
