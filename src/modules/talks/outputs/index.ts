@@ -18,5 +18,3 @@ export async function talksOutputsRoutes(app: FastifyInstance, services: AppServ
   await digestRoutes(app, services);
   await searchRoutes(app, services);
 }
-
-export { registerTalksCommands } from './reminders/cli.ts';

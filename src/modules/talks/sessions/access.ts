@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Actor, Ctx } from '../../../core/context.ts';
+import { sqlTexts } from '../../../core/db/sql-arrays.ts';
 import type { DbOrTx } from '../../../core/db/tx.ts';
 import { AppError } from '../../../core/errors.ts';
 import { isStaff, requireActor, requireScope, scopedOrgIds } from '../../../core/policy/policy.ts';
@@ -31,7 +32,7 @@ export function requireStaff(ctx: Ctx): Actor {
 }
 
 /** The participant roles whose organisation writes its own contributions. */
-export const CONTRIBUTING_ROLES = ['host', 'partner', 'speaker'] as const;
+const CONTRIBUTING_ROLES = ['host', 'partner', 'speaker'] as const;
 
 /** The organisations for which the actor may write contributions in a session (staff: any, so []). */
 export async function contributingOrgs(
@@ -43,7 +44,7 @@ export async function contributingOrgs(
   if (mine.length === 0) return [];
   const r = await db.execute<{ organisation_id: string }>(sql`
     SELECT DISTINCT organisation_id FROM talks_participants
-    WHERE session_id = ${sessionId} AND role IN ('host', 'partner', 'speaker')
+    WHERE session_id = ${sessionId} AND role = ANY(${sqlTexts(CONTRIBUTING_ROLES)})
       AND organisation_id = ANY(${`{${mine.join(',')}}`}::uuid[])`);
   return r.rows.map((x) => x.organisation_id);
 }

@@ -72,7 +72,6 @@ export const seriesInput = z
     organiserId: uuid.nullish(),
   })
   .strict();
-export type SeriesInput = z.input<typeof seriesInput>;
 
 export const seriesUpdateInput = seriesInput.partial().extend({ id: uuid }).strict();
 
@@ -104,7 +103,6 @@ export const sessionInput = z
   .object({ seriesId: uuid, ...sessionFields })
   .strict()
   .refine(endsAfterStart, { message: 'date_order', path: ['endsAt'] });
-export type SessionInput = z.input<typeof sessionInput>;
 
 export const sessionUpdateInput = z
   .object({
@@ -125,7 +123,6 @@ export const sessionUpdateInput = z
     registrationOpen: z.boolean({ message: 'invalid' }).optional(),
   })
   .strict();
-export type SessionUpdateInput = z.input<typeof sessionUpdateInput>;
 
 export const statusInput = z
   .object({
@@ -204,7 +201,6 @@ export const contributionInput = z
     position: position.optional(),
   })
   .strict();
-export type ContributionInput = z.input<typeof contributionInput>;
 
 export const contributionUpdateInput = z
   .object({

@@ -94,6 +94,3 @@ export interface SummaryModel {
   fallbackCount: number;
   labels: SummaryLabels;
 }
-
-/** The plain text of a paragraph (key-message markers dropped). */
-export const plain = (p: Paragraph) => p.map((r) => r.text).join('');

@@ -143,11 +143,3 @@ export function i18nValues(name: string, value: Record<string, string> | null | 
   for (const [lang, s] of Object.entries(value ?? {})) out[`${name}_${lang}`] = s;
   return out;
 }
-
-/** Every value of a repeated field (checkboxes). */
-export function fieldAll(body: Record<string, unknown>, name: string): string[] {
-  const v = body[name];
-  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
-    (x): x is string => typeof x === 'string',
-  );
-}
