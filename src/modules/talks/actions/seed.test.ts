@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/support/app.ts';
-import { seedTalksDemo } from '../index.ts';
+import { seedTalksDemo } from '../routes.ts';
 
 describe('demo recommendations and actions of the founding session', () => {
   let t: TestApp;
