@@ -1,11 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Ctx } from '../../core/context.ts';
 import { isAppError } from '../../core/errors.ts';
 import { idParams } from '../../core/http/api-kit.ts';
 import { t } from '../../core/i18n/i18n.ts';
-import type { UseCase } from '../../core/module/use-case.ts';
-import { parseInput } from '../../core/validation/input.ts';
 import type { Errors, Values } from './views/ui.tsx';
 
 /** What the aid centre's HTML forms share: route schemas, form fields, errors shown on the form. */
@@ -38,20 +35,6 @@ export const valuesOf = (body: Body | undefined): Values => {
 /** A form field that should be an id, or null (a page to go back to, not an input). */
 export const idOrNull = (v: unknown): string | null =>
   typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? v : null;
-
-/**
- * Call a use case with the fields of a form. Its permission is checked first, as the kit does,
- * then the fields are parsed with its own schema, so that the page gets the same
- * `validation_failed` as the API and the use case a typed input (which it parses again, cheaply).
- */
-export async function submit<S extends z.ZodType, O>(
-  useCase: UseCase<S, O> & ((ctx: Ctx, input: z.output<S>) => Promise<O>),
-  ctx: Ctx,
-  body: unknown,
-): Promise<O> {
-  useCase.spec.allow(ctx);
-  return useCase(ctx, parseInput(useCase.spec.input, body));
-}
 
 /** Field errors of a use case keyed by field, or null when the error is of another kind. */
 export function fieldErrors(e: unknown): Errors | null {

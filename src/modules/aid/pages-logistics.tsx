@@ -5,6 +5,7 @@ import { AppError, isAppError } from '../../core/errors.ts';
 import { html, idParams, typed } from '../../core/http/api-kit.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import { t } from '../../core/i18n/i18n.ts';
+import { untrusted } from '../../core/module/use-case.ts';
 import { hasAnyRole } from '../../core/policy/policy.ts';
 import { renderPage } from '../../core/ui/layout.tsx';
 import { actsFor, isCentre, memberOrgs, today } from './access.ts';
@@ -20,7 +21,6 @@ import {
   passOn,
   refusal,
   safeBack,
-  submit,
   valuesOf,
 } from './page-forms.ts';
 import { listAllocations } from './service-allocations.ts';
@@ -100,11 +100,14 @@ export async function aidLogisticsPages(fastify: FastifyInstance, _services: App
       .filter((i) => Number(i.quantity) > 0)
       .map((i) => ({ allocationId: i.allocationId, quantity: i.quantity }));
     try {
-      const s = await submit(createShipment, request.ctx(), {
-        corridorId: body.corridorId || null,
-        reference: body.reference || null,
-        items,
-      });
+      const s = await createShipment(
+        request.ctx(),
+        untrusted({
+          corridorId: body.corridorId || null,
+          reference: body.reference || null,
+          items,
+        }),
+      );
       return reply.redirect(`/aid/shipments/${s.id}`, 303);
     } catch (e) {
       const needId = idOrNull(body.needId);
@@ -138,18 +141,21 @@ export async function aidLogisticsPages(fastify: FastifyInstance, _services: App
   });
 
   app.post('/aid/shipments/:id/transition', formById, async (request, reply) => {
-    await submit(transitionShipment, request.ctx(), { ...cleaned(request.body), id: request.params.id });
+    await transitionShipment(request.ctx(), untrusted({ ...cleaned(request.body), id: request.params.id }));
     return reply.redirect(`/aid/shipments/${request.params.id}`, 303);
   });
 
   app.post('/aid/shipments/:id/delivery', formById, async (request, reply) => {
     const body = request.body ?? {};
     try {
-      await submit(confirmDelivery, request.ctx(), {
-        id: request.params.id,
-        items: itemsOf(body).map((i) => ({ shipmentItemId: i.shipmentItemId, receivedQty: i.receivedQty })),
-        note: typeof body.note === 'string' && body.note.trim() ? body.note : null,
-      });
+      await confirmDelivery(
+        request.ctx(),
+        untrusted({
+          id: request.params.id,
+          items: itemsOf(body).map((i) => ({ shipmentItemId: i.shipmentItemId, receivedQty: i.receivedQty })),
+          note: typeof body.note === 'string' && body.note.trim() ? body.note : null,
+        }),
+      );
       return reply.redirect(`/aid/shipments/${request.params.id}`, 303);
     } catch (e) {
       const message = refusal(request, e);
@@ -160,7 +166,7 @@ export async function aidLogisticsPages(fastify: FastifyInstance, _services: App
 
   app.post('/aid/deliveries/:id/resolve', formById, async (request, reply) => {
     const body = cleaned(request.body);
-    await submit(resolveFollowUp, request.ctx(), { id: request.params.id, note: body.note ?? null });
+    await resolveFollowUp(request.ctx(), untrusted({ id: request.params.id, note: body.note ?? null }));
     return reply.redirect(safeBack(body.back, '/aid'), 303);
   });
 
@@ -193,7 +199,7 @@ export async function aidLogisticsPages(fastify: FastifyInstance, _services: App
     const body = cleaned(request.body);
     try {
       const path = typeof body.path === 'string' ? pathOf(body.path) : null;
-      await submit(createCorridor, request.ctx(), { ...body, path });
+      await createCorridor(request.ctx(), untrusted({ ...body, path }));
       return reply.redirect('/aid/corridors', 303);
     } catch (e) {
       const errors =
@@ -205,7 +211,7 @@ export async function aidLogisticsPages(fastify: FastifyInstance, _services: App
   });
 
   app.post('/aid/corridors/:id/verify', formById, async (request, reply) => {
-    await submit(verifyCorridor, request.ctx(), { ...cleaned(request.body), id: request.params.id });
+    await verifyCorridor(request.ctx(), untrusted({ ...cleaned(request.body), id: request.params.id }));
     return reply.redirect('/aid/corridors', 303);
   });
 

@@ -6,6 +6,7 @@ import { html, typed } from '../../core/http/api-kit.ts';
 import type { AppServices } from '../../core/http/types.ts';
 import { t } from '../../core/i18n/i18n.ts';
 import { listLinks } from '../../core/links/service.ts';
+import { untrusted } from '../../core/module/use-case.ts';
 import { hasAnyRole, requireActor } from '../../core/policy/policy.ts';
 import { renderPage } from '../../core/ui/layout.tsx';
 import { actsFor, isCentre, memberOrgs } from './access.ts';
@@ -20,7 +21,6 @@ import {
   passOn,
   refusal,
   safeBack,
-  submit,
   valuesOf,
 } from './page-forms.ts';
 import { clusters, needStatuses } from './schema.ts';
@@ -121,7 +121,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
 
   app.post('/aid/needs', form, async (request, reply) => {
     try {
-      const need = await submit(postNeed, request.ctx(), cleaned(request.body));
+      const need = await postNeed(request.ctx(), untrusted(cleaned(request.body)));
       return reply.redirect(`/aid/needs/${need.id}?notice=posted`, 303);
     } catch (e) {
       const errors = fieldErrors(e);
@@ -164,7 +164,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
   });
 
   app.post('/aid/needs/:id/verify', formById, async (request, reply) => {
-    await submit(verifyNeed, request.ctx(), { ...cleaned(request.body), id: request.params.id });
+    await verifyNeed(request.ctx(), untrusted({ ...cleaned(request.body), id: request.params.id }));
     return reply.redirect(`/aid/needs/${request.params.id}?notice=verified`, 303);
   });
 
@@ -172,7 +172,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
     const body = cleaned(request.body);
     const needId = idOrNull(body.needId);
     try {
-      await submit(allocateOffer, request.ctx(), body);
+      await allocateOffer(request.ctx(), untrusted(body));
       return reply.redirect(`/aid/needs/${needId}?notice=allocated`, 303);
     } catch (e) {
       const message = refusal(request, e);
@@ -231,7 +231,7 @@ export async function aidPages(fastify: FastifyInstance, _services: AppServices)
     const drop = body.kind === 'money' ? ['quantity', 'unit'] : ['amountMinor', 'currency'];
     if (body.source === 'fund') drop.push('offererOrgId');
     try {
-      await submit(postOffer, request.ctx(), cleaned(request.body, drop));
+      await postOffer(request.ctx(), untrusted(cleaned(request.body, drop)));
       return reply.redirect('/aid/offers', 303);
     } catch (e) {
       const errors = fieldErrors(e);
