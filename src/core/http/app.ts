@@ -30,8 +30,6 @@ import type { AppServices } from './types.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const require = createRequire(import.meta.url);
 
-export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
-
 /** A route plugin of a module: registered by the app after the kernel's hooks. */
 export type RouteModule = (app: FastifyInstance, services: AppServices) => Promise<void> | void;
 

@@ -54,6 +54,3 @@ export const feeInput = z.object({ ...base, bankOrgId: uuid.optional(), valueDat
 export const refundInput = z.object({ ...base, contributorOrgId: uuid }).strict();
 export const reversalInput = z.object({ transactionId: uuid, idempotencyKey, memo }).strict();
 export const decisionInput = z.object({ approvalId: uuid, note: memo }).strict();
-
-export type ContributionInput = z.input<typeof contributionInput>;
-export type GrantInput = z.input<typeof grantInput>;

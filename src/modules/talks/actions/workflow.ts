@@ -11,9 +11,6 @@ export const actionTransitions: Record<ActionStatus, readonly ActionStatus[]> = 
   dropped: ['proposed'],
 };
 
-/** Statuses still to be worked on: an action in one of them past its due date is overdue. */
-export const openStatuses: readonly ActionStatus[] = ['proposed', 'accepted', 'in_progress', 'deferred'];
-
 export function canMove(from: ActionStatus, to: ActionStatus): boolean {
   return actionTransitions[from].includes(to);
 }
