@@ -91,12 +91,14 @@ export async function auditPage(request: FastifyRequest, reply: FastifyReply): P
                   <td>
                     {e.before != null && (
                       <div>
-                        <small>{t(l, 'admin.audit.before')}</small> <code>{json(e.before)}</code>
+                        <small>{t(l, 'admin.audit.before')}</small>{' '}
+                        <code class="audit-json">{json(e.before)}</code>
                       </div>
                     )}
                     {e.after != null && (
                       <div>
-                        <small>{t(l, 'admin.audit.after')}</small> <code>{json(e.after)}</code>
+                        <small>{t(l, 'admin.audit.after')}</small>{' '}
+                        <code class="audit-json">{json(e.after)}</code>
                       </div>
                     )}
                   </td>
