@@ -75,7 +75,7 @@ export async function auditPage(request: FastifyRequest, reply: FastifyReply): P
                   <td>{e.id}</td>
                   <td>
                     <time dateTime={e.at}>
-                      {formatDate(l, e.at, { dateStyle: 'short', timeStyle: 'medium' })}
+                      {formatDate(l, e.at, { dateStyle: 'medium', timeStyle: 'medium' })}
                     </time>
                   </td>
                   <td>{e.actorLabel ?? t(l, 'admin.audit.system')}</td>
