@@ -157,7 +157,7 @@ export async function fundApi(fastify: FastifyInstance, _services: AppServices):
   app.post(
     `${P}/disbursements`,
     posting(
-      'Pay a community from its grant; above the threshold it waits for a second treasurer (202 pending_approval)',
+      'Pay a community from its grant; at or above the threshold it waits for a second treasurer (202 pending_approval)',
       bodies.disbursements,
       disbursed,
     ),

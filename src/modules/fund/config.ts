@@ -10,6 +10,6 @@ export const fundConfig = defineConfig({
     .max(1_000_000_000_000)
     .default(1_000_000)
     .describe(
-      'Solidarity Fund disbursements above this amount (minor units, e.g. cents) need a second approver',
+      'Solidarity Fund disbursements of this amount or more (minor units, e.g. cents) need a second approver',
     ),
 });

@@ -178,7 +178,7 @@ export const fundChainHead = pgTable('fund_chain_head', {
 export const approvalStatuses = ['pending', 'approved', 'rejected'] as const;
 export type ApprovalStatus = (typeof approvalStatuses)[number];
 
-/** A disbursement above the threshold, waiting for a second treasurer. */
+/** A disbursement at or above the threshold, waiting for a second treasurer. */
 export const fundApprovals = pgTable(
   'fund_approvals',
   {

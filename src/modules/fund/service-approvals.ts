@@ -27,7 +27,7 @@ export interface Approval {
 }
 
 /**
- * The second treasurer approves a disbursement waiting above the threshold: it is posted now,
+ * The second treasurer approves a disbursement waiting at or above the threshold: it is posted now,
  * under the same idempotency key as the request, so the requester's retry finds it. The one who
  * asked cannot approve; the grant is checked again under its locks (it may have been spent since).
  */

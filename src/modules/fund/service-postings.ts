@@ -134,7 +134,7 @@ export interface DisburseResult {
 }
 
 /**
- * Pay a community out of its grant. Above the approval threshold the payment waits for a second
+ * Pay a community out of its grant. At or above the approval threshold the payment waits for a second
  * treasurer (`pending_approval` with the approval's id); the same key asked again returns the
  * same answer, and once approved, the posted transaction.
  */
@@ -146,7 +146,8 @@ export const disburseGrant = defineUseCase({
   run: async (uc): Promise<DisburseResult> => {
     const { ctx, input: v } = uc;
     const actor = requireActor(ctx);
-    if (v.amountMinor <= fundConfig.get().FUND_APPROVAL_THRESHOLD_MINOR) {
+    // At the threshold itself the payment already waits: the rule is "from this amount", not "above it".
+    if (v.amountMinor < fundConfig.get().FUND_APPROVAL_THRESHOLD_MINOR) {
       const lines = disbursementLines(v.communityOrgId, v.currency, v.amountMinor);
       return post(uc, 'disbursement', lines, { receiverOrgId: v.communityOrgId, needId: v.needId });
     }
