@@ -220,3 +220,42 @@ export const fundMonthlyKinds = pgTable(
   },
   (t) => [primaryKey({ columns: [t.currency, t.month, t.accountKind, t.withOrg] })],
 );
+
+export const proposalStatuses = ['proposed', 'posted', 'declined'] as const;
+export type ProposalStatus = (typeof proposalStatuses)[number];
+
+/**
+ * A commitment of the fund's money proposed by the aid centre (an allocation of a fund offer to a
+ * need): nothing moves until a treasurer posts it, as a grant commitment under `idempotency_key`,
+ * or declines it with a reason. The key names the record that asked (`aid-allocation:<id>`), so
+ * asking twice proposes once, and posting twice posts once.
+ */
+export const fundProposals = pgTable(
+  'fund_proposals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    communityOrgId: uuid('community_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    memo: text('memo'),
+    needId: uuid('need_id'),
+    status: text('status').notNull().$type<ProposalStatus>().default('proposed'),
+    proposedBy: uuid('proposed_by').notNull(),
+    proposedAt: timestamp('proposed_at', { withTimezone: true }).notNull(),
+    decidedBy: uuid('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    declineReason: text('decline_reason'),
+    transactionId: uuid('transaction_id').references(() => fundTransactions.id),
+  },
+  (t) => [
+    index('fund_proposals_status_idx').on(t.status, t.proposedAt),
+    check('fund_proposals_amount_ck', sql`${t.amountMinor} > 0`),
+    check(
+      'fund_proposals_decided_ck',
+      sql`(${t.status} = 'proposed') = (${t.decidedAt} IS NULL) AND (${t.status} = 'posted') = (${t.transactionId} IS NOT NULL)`,
+    ),
+  ],
+);
