@@ -10,21 +10,16 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { resolveApiToken, resolveSession } from '../auth/resolve.ts';
 import { ANON_COOKIE, LANG_COOKIE, SESSION_COOKIE } from '../auth/tokens.ts';
 import { AppError } from '../errors.ts';
 import { defaultLocale, fromAcceptLanguage, isLocale, type Locale } from '../i18n/i18n.ts';
 import { csrfToken, csrfValid, newAnonId } from './csrf.ts';
 import { sendError } from './errors.ts';
+import { registerOpenApi, serveOpenApi } from './openapi.ts';
 import type { AppServices } from './types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -98,26 +93,7 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
   await app.register(multipart, {
     limits: { fileSize: config.UPLOAD_LIMIT_BYTES, files: 1, fields: 50, fieldSize: 100_000 },
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Peace Talks API',
-        version: '1',
-        description:
-          'The JSON API of Peace Talks. Authenticate with a session cookie or `Authorization: Bearer <token>`.',
-        license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-    hideUntagged: true,
-  });
+  await registerOpenApi(app);
   await app.register(fastifyStatic, {
     root: path.join(root, 'public'),
     prefix: '/static/',
@@ -251,6 +227,6 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
 
   for (const m of modules) await m(app, services);
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  serveOpenApi(app);
   return app;
 }
