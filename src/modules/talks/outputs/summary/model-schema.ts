@@ -24,18 +24,21 @@ interface ActionJson {
   note: string | null;
   children: ActionJson[];
 }
-const action: z.ZodType<ActionJson> = z.lazy(() =>
-  z.object({
-    id: z.uuid(),
-    paragraphs: z.array(paragraph),
-    status: z.enum(actionStatuses),
-    statusLabel: z.string(),
-    progress: z.number().int(),
-    dueOn: z.string().nullable(),
-    ...shown,
-    children: z.array(action),
-  }),
-);
+// A recursive schema needs a name of its own: it becomes a component that refers to itself.
+const action: z.ZodType<ActionJson> = z
+  .lazy(() =>
+    z.object({
+      id: z.uuid(),
+      paragraphs: z.array(paragraph),
+      status: z.enum(actionStatuses),
+      statusLabel: z.string(),
+      progress: z.number().int(),
+      dueOn: z.string().nullable(),
+      ...shown,
+      children: z.array(action),
+    }),
+  )
+  .meta({ id: 'SummaryAction' });
 
 export const summaryModelSchema = z.object({
   sessionId: z.uuid(),
