@@ -44,11 +44,15 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   return r.data;
 }
 
-/** Control characters in text are never intended and break CSV files and terminals. */
-export function hasControlChars(s: string): boolean {
+/**
+ * Control characters in text are never intended and break CSV files and terminals. Tabs and
+ * line breaks belong in text, but not in one-line values such as an address (`lineBreaks: false`).
+ */
+export function hasControlChars(s: string, opts: { lineBreaks?: boolean } = {}): boolean {
+  const whitespaceOk = opts.lineBreaks ?? true;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+    if (c === 0x7f || (c < 0x20 && !(whitespaceOk && (c === 0x09 || c === 0x0a || c === 0x0d)))) return true;
   }
   return false;
 }
