@@ -68,17 +68,59 @@ export const configSchema = z.object({
     .min(1)
     .max(1000)
     .default(5)
-    .describe('failed sign-ins allowed per window, per email and per address'),
+    .describe('failed sign-ins for one account from one address before each retry waits (1, 2, 4… minutes)'),
   LOGIN_WINDOW_MINUTES: z.coerce
     .number()
     .int()
     .min(1)
     .max(24 * 60)
     .default(15)
-    .describe('the sign-in rate-limit window, in minutes'),
+    .describe('the longest wait after failed sign-ins, and the window of the per-address limit, in minutes'),
+  LOGIN_ADDRESS_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(100)
+    .describe(
+      'failed sign-ins per window from one address, whatever the account (generous: offices share addresses)',
+    ),
   PEACETALKS_DEMO: bool.default(true).describe('load the demo network on first run'),
   PEACETALKS_JOBS: bool.default(true).describe('run background jobs (mail, imports) in this process'),
-  COOKIE_SECURE: bool.default(false).describe('mark cookies Secure (set to true behind HTTPS)'),
+  COOKIE_SECURE: bool.default(false).describe('mark cookies Secure (always on when PUBLIC_URL is https)'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, c) => {
+      const r = trustProxy(v);
+      if (r === null)
+        c.addIssue({ code: 'custom', message: 'true, false, a hop count or a list of addresses/CIDRs' });
+      return r ?? false;
+    })
+    .describe(
+      "take the client address from X-Forwarded-For: false, true (any proxy), a hop count, or the proxies' addresses/CIDRs, comma-separated",
+    ),
+  REQUEST_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(120)
+    .describe('longest time a client may take to send a whole request (uploads included)'),
+  HEADERS_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .default(20)
+    .describe('longest time a client may take to send the request headers'),
+  KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .default(10)
+    .describe('how long an idle kept-alive connection stays open'),
   RESPONSE_CACHE_MB: z.coerce
     .number()
     .int()
@@ -94,6 +136,23 @@ export const configSchema = z.object({
     .default(20)
     .describe('database connections per app process'),
 });
+
+/** `TRUST_PROXY` as Fastify's `trustProxy` takes it; null when the value means nothing. */
+function trustProxy(v: string): boolean | number | string[] | null {
+  const s = v.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(s)) return true;
+  if (['false', '0', 'no', ''].includes(s)) return false;
+  if (/^\d+$/.test(s)) return Number(s);
+  const list = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  return list.every(
+    (x) => /^[0-9a-f:.]+(\/\d{1,3})?$/.test(x) || ['loopback', 'linklocal', 'uniquelocal'].includes(x),
+  )
+    ? list
+    : null;
+}
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };
 
@@ -119,7 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!m.config) continue;
     m.config.set(Object.fromEntries(Object.keys(m.config.shape).map((k) => [k, data[k]])));
   }
-  return { ...data, dataDir: path.resolve(data.PEACETALKS_DATA_DIR) };
+  // Served over https, a cookie without Secure could leak on a plain-http request to the same host.
+  const secure = data.COOKIE_SECURE || data.PUBLIC_URL?.startsWith('https:') === true;
+  return { ...data, COOKIE_SECURE: secure, dataDir: path.resolve(data.PEACETALKS_DATA_DIR) };
 }
 
 /** Documentation of the variables, used by `peacetalks --help` and the README. */

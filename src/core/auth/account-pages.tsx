@@ -12,6 +12,7 @@ import {
   fields,
   formErrors,
   notice,
+  safeNext,
   sendPage,
   statusOf,
 } from './forms.tsx';
@@ -26,7 +27,7 @@ import {
   tokenScopes,
   totpEnrolment,
 } from './security.ts';
-import { confirmTotp, getMe, updateProfile } from './service.ts';
+import { confirmTotp, getMe, setLanguage, updateProfile } from './service.ts';
 
 /** Pages need a browser session: without one, go to the sign-in page and come back. */
 function signedIn(request: FastifyRequest, reply: FastifyReply): Actor | null {
@@ -242,6 +243,14 @@ export async function accountPages(app: FastifyInstance, services: AppServices):
     } catch (e) {
       return accountPage(request, reply, { profile, errors: formErrors(request, e) }, statusOf(e));
     }
+  });
+
+  // The language switcher's choice, for a signed-in user: saved, then back to the same page.
+  app.post('/account/language', hide, async (request, reply) => {
+    if (!signedIn(request, reply)) return reply;
+    const next = safeNext(field(request.body, 'next'));
+    await setLanguage(request.ctx(), { locale: field(request.body, 'locale') });
+    return reply.redirect(next, 303);
   });
 
   app.post('/account/tokens', hide, async (request, reply) => {

@@ -90,7 +90,11 @@ export async function authApi(root: FastifyInstance, services: AppServices): Pro
     },
     async (request, reply) => {
       if (!request.sessionId || !request.mfaPending) throw new AppError('unauthenticated');
-      await verifyMfa(request.ctx(), { sessionId: request.sessionId, code: request.body.code }, services);
+      await verifyMfa(
+        request.ctx(),
+        { sessionId: request.sessionId, code: request.body.code, ip: request.ip },
+        services,
+      );
       return reply.code(204).send();
     },
   );

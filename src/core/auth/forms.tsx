@@ -3,6 +3,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import { AppError, isAppError } from '../errors.ts';
 import { t } from '../i18n/i18n.ts';
 import { renderPage } from '../ui/layout.tsx';
+import { hasControlChars } from '../validation/input.ts';
 
 /**
  * Small helpers for the server-rendered forms of accounts and administration: fields with their
@@ -137,10 +138,39 @@ export function sendPage(
     .send(renderPage(request, { title, children, notice: opts.notice }));
 }
 
-/** A local path to go back to after sign-in; anything else (other sites, `//host`) becomes `/`. */
+const BASE = 'http://peacetalks.invalid';
+
+/**
+ * A same-site path to go back to after sign-in, normalised and percent-encoded. Anything that
+ * could leave the site (`//host`, `/\\host`, a scheme, the same once more encoded) becomes `/`;
+ * a control character is `validation_failed` (`next`, `unsafe_redirect`).
+ */
 export function safeNext(v: unknown): string {
-  if (typeof v !== 'string' || !v.startsWith('/') || v.startsWith('//') || v.startsWith('/\\')) return '/';
-  return v.slice(0, 500);
+  if (typeof v !== 'string' || v === '') return '/';
+  // Browsers drop tabs and newlines from URLs (so `/\t/evil` becomes `//evil`), and Node refuses
+  // them in a header (a 500): they are refused outright.
+  if (hasControlChars(v, { lineBreaks: false })) {
+    throw new AppError('validation_failed', [
+      { path: 'next', code: 'unsafe_redirect', message: 'not a path on this site' },
+    ]);
+  }
+  if (v.length > 500 || offSite(v)) return '/';
+  const url = new URL(v, BASE);
+  if (url.origin !== BASE) return '/';
+  const out = url.pathname + url.search + url.hash;
+  if (!offSite(out) && !offSite(decodedOnce(out))) return out;
+  return '/';
+}
+
+const offSite = (p: string) =>
+  !p.startsWith('/') || p.startsWith('//') || p.includes('\\') || hasControlChars(p, { lineBreaks: false });
+
+function decodedOnce(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return '//';
+  }
 }
 
 /** Flash notices travel as `?done=<key>` after a redirect; only known keys are shown. */

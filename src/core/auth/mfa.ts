@@ -6,7 +6,7 @@ import { assertNotLimited, type Limits, lockKey, mfaKey, recordAttempt } from '.
 import { totpStep } from './totp.ts';
 
 /**
- * Check a TOTP code for a user: limited like passwords (per user), and each time step accepted
+ * Check a TOTP code for a user: limited like passwords (per user and address), and each time step accepted
  * once, so that a code seen over a shoulder cannot be used again. Call inside a transaction;
  * returns false (after recording the failure) when the code is wrong.
  */
@@ -17,10 +17,12 @@ export async function checkTotpCode(
   code: string,
   now: Date,
   limits: Limits,
+  // Where the code comes from: wrong codes typed elsewhere never lock this address out.
+  ip = 'account',
 ): Promise<boolean> {
-  const key = mfaKey(userId);
+  const key = mfaKey(userId, ip);
   await lockKey(tx, key);
-  await assertNotLimited(tx, [key], now, limits);
+  await assertNotLimited(tx, { pair: key }, now, limits);
   const step = totpStep(secret, code, now);
   const usedKey = `totp-used:${userId}:${step}`;
   const replay =

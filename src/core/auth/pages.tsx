@@ -158,7 +158,7 @@ export async function authPages(app: FastifyInstance, services: AppServices): Pr
     try {
       await verifyMfa(
         request.ctx(),
-        { sessionId: request.sessionId, code: field(request.body, 'code') },
+        { sessionId: request.sessionId, code: field(request.body, 'code'), ip: request.ip },
         services,
       );
       return reply.redirect(next, 303);

@@ -6,16 +6,15 @@ import { inTransaction } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
 import { hasRole, requireActor } from '../policy/policy.ts';
 import { checkTotpCode, rolesRequiringMfa } from './mfa.ts';
-import type { Limits } from './rate-limit.ts';
+import { loginLimits } from './rate-limit.ts';
 import { API_TOKEN_PREFIX, newSecret, sha256 } from './tokens.ts';
 import { newTotpSecret, totpUri } from './totp.ts';
 import { findUserById } from './users.ts';
 
-type Deps = { config: Pick<Config, 'LOGIN_MAX_ATTEMPTS' | 'LOGIN_WINDOW_MINUTES'> };
-const limits = (d: Deps): Limits => ({
-  max: d.config.LOGIN_MAX_ATTEMPTS,
-  windowMinutes: d.config.LOGIN_WINDOW_MINUTES,
-});
+type Deps = {
+  config: Pick<Config, 'LOGIN_MAX_ATTEMPTS' | 'LOGIN_WINDOW_MINUTES' | 'LOGIN_ADDRESS_MAX_ATTEMPTS'>;
+};
+const limits = (d: Deps) => loginLimits(d.config);
 
 /** Security settings are changed in a browser session, never with an API token. */
 function requireSessionActor(ctx: Ctx) {

@@ -4,14 +4,14 @@ import type { Config } from '../config.ts';
 import type { Actor, Ctx } from '../context.ts';
 import { inTransaction } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
-import { isLocale } from '../i18n/i18n.ts';
+import { isLocale, type Locale } from '../i18n/i18n.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { requireActor, requireScope } from '../policy/policy.ts';
 import type { Role } from '../policy/roles.ts';
 import { checkTotpCode } from './mfa.ts';
 import { verifyPassword } from './passwords.ts';
-import { assertNotLimited, emailKey, ipKey, type Limits, lockKey, recordAttempt } from './rate-limit.ts';
+import { assertNotLimited, ipKey, lockKey, loginLimits, pairKey, recordAttempt } from './rate-limit.ts';
 import { createSessionFor, deleteSession } from './sessions.ts';
 import { findUserByEmail, findUserById, publicUser, rolesOfUser } from './users.ts';
 
@@ -40,11 +40,6 @@ export interface AuthDeps {
   jobs: Jobs;
 }
 
-export const loginLimits = (config: Pick<Config, 'LOGIN_MAX_ATTEMPTS' | 'LOGIN_WINDOW_MINUTES'>): Limits => ({
-  max: config.LOGIN_MAX_ATTEMPTS,
-  windowMinutes: config.LOGIN_WINDOW_MINUTES,
-});
-
 /** The user as an actor for audit events written before the session exists. */
 const selfActor = (u: { id: string; email: string; name: string }): Actor => ({
   userId: u.id,
@@ -62,9 +57,9 @@ export interface SignInResult {
 }
 
 /**
- * Email and password to a new session. Failures are counted per email and per address, and
- * after LOGIN_MAX_ATTEMPTS within LOGIN_WINDOW_MINUTES the answer is `rate_limited`, whatever
- * the password.
+ * Email and password to a new session. Failures are counted per email and address pair (with a
+ * growing wait after LOGIN_MAX_ATTEMPTS) and per address (LOGIN_ADDRESS_MAX_ATTEMPTS within
+ * LOGIN_WINDOW_MINUTES); while either waits the answer is `rate_limited`, whatever the password.
  */
 export async function signIn(
   ctx: Ctx,
@@ -78,19 +73,19 @@ export async function signIn(
   deps: Pick<AuthDeps, 'config'>,
 ): Promise<SignInResult> {
   const limits = loginLimits(deps.config);
-  const ek = emailKey(input.email);
+  const pk = pairKey(input.email, input.ip);
   const ik = ipKey(input.ip);
   const result = await inTransaction(ctx.db, async (tx) => {
-    await lockKey(tx, ek);
-    await assertNotLimited(tx, [ek, ik], ctx.now, limits);
+    await lockKey(tx, pk);
+    await assertNotLimited(tx, { pair: pk, address: ik }, ctx.now, limits);
     const user = input.email.trim() ? await findUserByEmail(tx, input.email) : null;
     const active = user?.status === 'active';
     const ok = await verifyPassword(active ? user.passwordHash : null, input.password);
     if (!user || !ok) {
-      await recordAttempt(tx, [ek, ik], false, ctx.now);
+      await recordAttempt(tx, [pk, ik], false, ctx.now);
       return null;
     }
-    await recordAttempt(tx, [ek], true, ctx.now);
+    await recordAttempt(tx, [pk], true, ctx.now);
     // A new session id at every sign-in: a session planted before sign-in is worth nothing.
     if (input.replaceSessionId) await deleteSession(tx, input.replaceSessionId);
     // Expired sessions are swept here, a user at a time, rather than by a job.
@@ -117,7 +112,7 @@ export async function signIn(
 /** The second step of a sign-in with TOTP: the code turns the pending session into a full one. */
 export async function verifyMfa(
   ctx: Ctx,
-  input: { sessionId: string; code: string },
+  input: { sessionId: string; code: string; ip: string },
   deps: Pick<AuthDeps, 'config'>,
 ): Promise<void> {
   const ok = await inTransaction(ctx.db, async (tx) => {
@@ -133,7 +128,15 @@ export async function verifyMfa(
     const row = r.rows[0];
     if (!row?.totp_secret) throw new AppError('unauthenticated');
     if (
-      !(await checkTotpCode(tx, row.user_id, row.totp_secret, input.code, ctx.now, loginLimits(deps.config)))
+      !(await checkTotpCode(
+        tx,
+        row.user_id,
+        row.totp_secret,
+        input.code,
+        ctx.now,
+        loginLimits(deps.config),
+        input.ip,
+      ))
     ) {
       return false;
     }
@@ -178,9 +181,42 @@ export async function getMe(ctx: Ctx): Promise<Me> {
   return { ...publicUser(u), roles: await rolesOfUser(ctx.db, u.id) };
 }
 
+const invalidLocale = () =>
+  new AppError('validation_failed', [
+    { path: 'locale', code: 'invalid_locale', message: 'unknown language' },
+  ]);
+
+/** A language from a form: empty means none chosen (follow the browser). */
+function optionalLocale(v: string | null): Locale | null {
+  if (v === null || v === '') return null;
+  if (!isLocale(v)) throw invalidLocale();
+  return v;
+}
+
+/** Save changed fields of the signed-in user's own profile, with their audit event; a no-op writes nothing. */
+async function saveOwnProfile(ctx: Ctx, change: { name?: string; locale: Locale | null }): Promise<void> {
+  const actor = requireActor(ctx);
+  await inTransaction(ctx.db, async (tx) => {
+    const before = await findUserById(tx, actor.userId, true);
+    if (!before) throw new AppError('unauthenticated');
+    const name = change.name ?? before.name;
+    if (name === before.name && change.locale === before.locale) return;
+    await tx.execute(
+      sql`UPDATE users SET name = ${name}, locale = ${change.locale}, updated_at = ${ctx.now.toISOString()} WHERE id = ${actor.userId}`,
+    );
+    await audit(tx, ctx, {
+      action: 'update',
+      entity: 'user',
+      entityId: actor.userId,
+      before: { name: before.name, locale: before.locale },
+      after: { name, locale: change.locale },
+    });
+  });
+}
+
 /** The signed-in user's own name and language. */
 export async function updateProfile(ctx: Ctx, input: { name: string; locale: string | null }): Promise<void> {
-  const actor = requireActor(ctx);
+  requireActor(ctx);
   requireScope(ctx, 'write');
   const name = input.name.trim();
   if (!name || name.length > 200) {
@@ -188,24 +224,13 @@ export async function updateProfile(ctx: Ctx, input: { name: string; locale: str
       { path: 'name', code: 'required', message: 'required, at most 200 characters' },
     ]);
   }
-  const locale = input.locale === null || input.locale === '' ? null : input.locale;
-  if (locale !== null && !isLocale(locale)) {
-    throw new AppError('validation_failed', [
-      { path: 'locale', code: 'invalid_locale', message: 'unknown language' },
-    ]);
-  }
-  await inTransaction(ctx.db, async (tx) => {
-    const before = await findUserById(tx, actor.userId, true);
-    if (!before) throw new AppError('unauthenticated');
-    await tx.execute(
-      sql`UPDATE users SET name = ${name}, locale = ${locale}, updated_at = ${ctx.now.toISOString()} WHERE id = ${actor.userId}`,
-    );
-    await audit(tx, ctx, {
-      action: 'update',
-      entity: 'user',
-      entityId: actor.userId,
-      before: { name: before.name, locale: before.locale },
-      after: { name, locale },
-    });
-  });
+  await saveOwnProfile(ctx, { name, locale: optionalLocale(input.locale) });
+}
+
+/** The language the signed-in user chose in the switcher: saved on their account. */
+export async function setLanguage(ctx: Ctx, input: { locale: string }): Promise<void> {
+  requireActor(ctx);
+  requireScope(ctx, 'write');
+  if (!isLocale(input.locale)) throw invalidLocale();
+  await saveOwnProfile(ctx, { locale: input.locale });
 }

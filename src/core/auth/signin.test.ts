@@ -11,7 +11,12 @@ describe('sign-in', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({
-      env: { LOGIN_MAX_ATTEMPTS: '3', COOKIE_SECURE: 'true', SESSION_TTL_HOURS: '10' },
+      env: {
+        LOGIN_MAX_ATTEMPTS: '3',
+        LOGIN_ADDRESS_MAX_ATTEMPTS: '20',
+        COOKIE_SECURE: 'true',
+        SESSION_TTL_HOURS: '10',
+      },
     });
     await createUser(t.services.database.db, {
       email: 'Ada@Example.org',
@@ -95,7 +100,7 @@ describe('sign-in', () => {
     expect(noToken.statusCode).toBe(403);
   });
 
-  it('limits failures per email: after N failures even the right password is refused', async () => {
+  it('makes one account and address wait after N failures, then longer after each new one', async () => {
     await createUser(t.services.database.db, {
       email: 'bob@example.org',
       name: 'Bob',
@@ -108,31 +113,75 @@ describe('sign-in', () => {
         remoteAddress: ip,
         payload: { email: 'bob@example.org', password },
       });
-    for (let i = 0; i < 3; i++)
-      expect((await attempt('wrong password', `10.0.0.${i + 1}`)).statusCode).toBe(401);
-    const limited = await attempt('bob password 123', '10.0.0.9');
+    for (let i = 0; i < 3; i++) expect((await attempt('wrong password', '10.0.0.1')).statusCode).toBe(401);
+    const limited = await attempt('bob password 123', '10.0.0.1');
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe('rate_limited');
+    const wait = Number(limited.headers['retry-after']);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(60);
   });
 
-  it('limits failures per address across emails', async () => {
-    const attempt = (email: string) =>
+  it('never locks a victim out from wrong passwords typed elsewhere', async () => {
+    await createUser(t.services.database.db, {
+      email: 'victim@example.org',
+      name: 'Victim',
+      password: 'victim password 123',
+    });
+    const attempt = (password: string, ip: string) =>
       t.app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
-        remoteAddress: '10.9.9.9',
-        payload: { email, password: 'wrong password' },
+        remoteAddress: ip,
+        payload: { email: 'victim@example.org', password },
       });
-    for (let i = 0; i < 3; i++) expect((await attempt(`x${i}@example.org`)).statusCode).toBe(401);
-    expect((await attempt('ada@example.org')).statusCode).toBe(429);
-    // Another address is not affected.
-    const other = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      remoteAddress: '10.9.9.10',
-      payload: { email: 'ada@example.org', password: 'correct horse battery' },
-    });
-    expect(other.statusCode).toBe(200);
+    // Ten guesses from each of three addresses: those pairs wait, the victim's own does not.
+    for (const ip of ['10.6.0.1', '10.6.0.2', '10.6.0.3']) {
+      for (let i = 0; i < 10; i++) expect([401, 429]).toContain((await attempt('guess', ip)).statusCode);
+      expect((await attempt('victim password 123', ip)).statusCode).toBe(429);
+    }
+    expect((await attempt('victim password 123', '10.6.0.99')).statusCode).toBe(200);
+  });
+
+  it('lets many people behind one address sign in; only a spray of many failures limits the address', async () => {
+    const office = '10.7.7.7';
+    for (let i = 0; i < 12; i++) {
+      await createUser(t.services.database.db, {
+        email: `colleague${i}@example.org`,
+        name: `Colleague ${i}`,
+        password: 'colleague password 1',
+      });
+    }
+    const attempt = (email: string, password: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: office,
+        payload: { email, password },
+      });
+    // Each colleague mistypes twice (6 × 2 = 12 failures from the office, over 3 per account)…
+    for (let i = 0; i < 6; i++) {
+      expect((await attempt(`colleague${i}@example.org`, 'typo')).statusCode).toBe(401);
+      expect((await attempt(`colleague${i}@example.org`, 'typo')).statusCode).toBe(401);
+    }
+    // …and everyone still signs in from the same address.
+    for (let i = 0; i < 12; i++) {
+      expect((await attempt(`colleague${i}@example.org`, 'colleague password 1')).statusCode).toBe(200);
+    }
+    // A spray over many accounts reaches the address limit (LOGIN_ADDRESS_MAX_ATTEMPTS = 20 here).
+    const spray = '10.8.8.8';
+    const codes: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: spray,
+        payload: { email: `nobody${i}@example.org`, password: 'x' },
+      });
+      codes.push(r.statusCode);
+    }
+    expect(codes.slice(0, 20).every((c) => c === 401)).toBe(true);
+    expect(codes[20]).toBe(429);
   });
 
   it('logs in with JSON, answers /me, then logs out', async () => {

@@ -10,16 +10,16 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { resolveApiToken, resolveSession } from '../auth/resolve.ts';
 import { ANON_COOKIE, LANG_COOKIE, SESSION_COOKIE } from '../auth/tokens.ts';
 import { AppError } from '../errors.ts';
-import { defaultLocale, fromAcceptLanguage, isLocale, type Locale } from '../i18n/i18n.ts';
+import { defaultLocale, fromAcceptLanguage, isLocale } from '../i18n/i18n.ts';
 import { csrfToken, csrfValid, newAnonId } from './csrf.ts';
 import { sendError } from './errors.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
+import { requestLogOptions } from './request-log.ts';
 import type { AppServices } from './types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -40,9 +40,19 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
-    trustProxy: false,
+    ...requestLogOptions,
+    // A hop count trusts that many proxies nearest to us, as proxy-addr counts them.
+    trustProxy:
+      typeof config.TRUST_PROXY === 'number'
+        ? (_addr: string, hop: number) => hop < (config.TRUST_PROXY as number)
+        : config.TRUST_PROXY,
+    // Slow or stalled clients are cut off instead of holding a connection (and a socket) forever.
+    requestTimeout: config.REQUEST_TIMEOUT_SECONDS * 1000,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Node refuses a headers timeout longer than the whole request's.
+  app.server.headersTimeout = Math.min(config.HEADERS_TIMEOUT_SECONDS, config.REQUEST_TIMEOUT_SECONDS) * 1000;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -51,6 +61,7 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
   app.decorateRequest('locale', defaultLocale);
   app.decorateRequest('sessionId', null);
   app.decorateRequest('mfaPending', false);
+  app.decorateRequest('viaToken', false);
   app.decorateRequest('csrfBinding', '');
   app.decorateRequest('csrfToken', '');
   app.decorateRequest('ctx', function (this: import('fastify').FastifyRequest) {
@@ -114,13 +125,16 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
     reply.header('x-request-id', request.id);
     const now = new Date();
     const db = services.database.db;
-    // Who: an API token, else a session cookie.
+    // Who: an API token, else a session cookie. A request with a token carries no ambient
+    // authority: its cookies are ignored entirely, and it needs no CSRF token.
     let sessionLocale: string | null = null;
-    const authz = request.headers.authorization;
-    if (authz?.startsWith('Bearer ')) {
-      const actor = await resolveApiToken(db, authz.slice(7).trim(), now);
+    const bearer = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (bearer) {
+      const actor = await resolveApiToken(db, bearer, now);
       if (!actor) throw new AppError('unauthenticated', { reason: 'invalid_token' });
       request.actor = actor;
+      request.viaToken = true;
+      request.cookies = {};
     } else {
       const cookieValue = request.cookies[SESSION_COOKIE];
       if (cookieValue) {
@@ -133,12 +147,13 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
         }
       }
     }
-    // Language: the user's setting, then ?lang=, then the cookie the switcher left, then Accept-Language.
-    // Choosing a language with ?lang= also becomes the signed-in user's setting.
+    // Language: ?lang= for this page, then the signed-in user's setting, then the cookie the
+    // switcher left, then Accept-Language. A shared link with ?lang= never changes a user's
+    // saved language; only the switcher's explicit choice does (POST /account/language).
     const q = (request.query as Record<string, unknown> | undefined)?.lang;
-    let userLocale: Locale | undefined;
-    if (request.sessionId && request.actor && isLocale(sessionLocale)) userLocale = sessionLocale;
-    if (isLocale(q)) {
+    const userLocale =
+      request.sessionId && request.actor && isLocale(sessionLocale) ? sessionLocale : undefined;
+    if (isLocale(q) && !request.viaToken && !userLocale) {
       reply.setCookie(LANG_COOKIE, q, {
         path: '/',
         httpOnly: true,
@@ -146,19 +161,15 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
         secure: config.COOKIE_SECURE,
         maxAge: 365 * 86400,
       });
-      if (request.actor && !request.actor.tokenScopes && userLocale !== q) {
-        await db.execute(sql`UPDATE users SET locale = ${q} WHERE id = ${request.actor.userId}`);
-        userLocale = q;
-      }
     }
     const cookieLocale = request.cookies[LANG_COOKIE];
-    request.locale =
-      userLocale ??
-      (isLocale(q)
-        ? q
-        : isLocale(cookieLocale)
+    request.locale = isLocale(q)
+      ? q
+      : (userLocale ??
+        (isLocale(cookieLocale)
           ? cookieLocale
-          : (fromAcceptLanguage(request.headers['accept-language']) ?? defaultLocale));
+          : (fromAcceptLanguage(request.headers['accept-language']) ?? defaultLocale)));
+    if (request.viaToken) return;
     // CSRF binding: the session cookie, or an anonymous cookie set on first visit.
     let binding =
       request.cookies[SESSION_COOKIE] && request.sessionId
@@ -179,9 +190,10 @@ export async function buildApp(services: AppServices, modules: RouteModule[]): P
   });
 
   // CSRF: every unsafe request authenticated by cookie must carry the token (form field `_csrf`,
-  // header `x-csrf-token`, or `?_csrf=` on multipart uploads). Requests with an API token carry no ambient authority and are exempt.
+  // header `x-csrf-token`, or `?_csrf=` on multipart uploads). Only a valid bearer token exempts
+  // a request: any other Authorization header (Basic, Negotiate…) leaves the cookie in charge.
   app.addHook('preHandler', async (request) => {
-    if (!UNSAFE.has(request.method) || request.headers.authorization) return;
+    if (!UNSAFE.has(request.method) || request.viaToken) return;
     const body = request.body as Record<string, unknown> | undefined;
     const token =
       request.headers['x-csrf-token'] ??

@@ -5,6 +5,7 @@ import { AppError, type ErrorCode, errorCatalogue } from '../errors.ts';
 import { t } from '../i18n/i18n.ts';
 import { fieldErrors, invalid, issueCode } from '../validation/input.ts';
 import { wantsHtml } from './negotiate.ts';
+import { noteFailure } from './request-log.ts';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
@@ -100,10 +101,11 @@ export async function sendError(
   err: unknown,
 ): Promise<FastifyReply> {
   const e = toAppError(err);
-  if (e.code === 'internal') request.log.error({ err }, 'unhandled error');
-  else request.log.info({ code: e.code }, 'request failed');
+  noteFailure(request, e.code, e.code === 'internal' ? err : undefined);
   const locale = request.locale ?? 'en';
   reply.code(e.status);
+  const wait = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof wait === 'number') reply.header('retry-after', String(wait));
   if (wantsHtml(request) && request.app?.renderErrorPage) {
     return reply.type('text/html; charset=utf-8').send(request.app.renderErrorPage(request, e));
   }

@@ -29,6 +29,8 @@ declare module 'fastify' {
     sessionId: string | null;
     /** The session's second factor is still to be entered. */
     mfaPending: boolean;
+    /** Authenticated by a bearer API token: cookies are ignored and no CSRF token is asked. */
+    viaToken: boolean;
     /** The value CSRF tokens are bound to (session cookie or anonymous cookie). */
     csrfBinding: string;
     csrfToken: string;

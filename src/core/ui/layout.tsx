@@ -1,9 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import { render } from 'preact-render-to-string';
-import { type Locale, localeNames, locales, rtlLocales, t } from '../i18n/i18n.ts';
+import { type Locale, localeNames, rtlLocales, t } from '../i18n/i18n.ts';
 import { navEntries } from '../module/install.ts';
 import { hasAnyRole } from '../policy/policy.ts';
+import { LanguageSwitcher } from './language-switcher.tsx';
 
 export interface PageOptions {
   title: string;
@@ -18,13 +19,6 @@ export interface PageOptions {
 /** A section's pages keep its navigation entry marked (e.g. /directory/… under Directory). */
 function isCurrent(path: string, href: string): boolean {
   return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
-}
-
-/** Link to the same page in another language, keeping the other query parameters. */
-function langHref(url: string, lang: Locale): string {
-  const u = new URL(url, 'http://x');
-  u.searchParams.set('lang', lang);
-  return `${u.pathname}${u.search}`;
 }
 
 export function Layout({
@@ -63,22 +57,7 @@ export function Layout({
         </a>
         <header class="site">
           <div class="bar wrap">
-            <nav class="langs" aria-label={t(l, 'nav.language')}>
-              <ul>
-                {locales.map((code) => (
-                  <li key={code}>
-                    <a
-                      href={langHref(request.url, code)}
-                      lang={code}
-                      hreflang={code}
-                      aria-current={code === l ? 'true' : undefined}
-                    >
-                      {localeNames[code]}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </nav>
+            <LanguageSwitcher request={request} />
             <div class="account">
               {actor ? (
                 <>
